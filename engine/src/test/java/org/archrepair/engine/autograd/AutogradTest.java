@@ -1,0 +1,66 @@
+package org.archrepair.engine.autograd;
+
+import org.archrepair.engine.Ops;
+import org.archrepair.engine.Tensor;
+import org.archrepair.kernels.Backend;
+import org.archrepair.kernels.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Graph bookkeeping: shared inputs, selected leaves, no-grad scopes, deep graphs. */
+class AutogradTest {
+    private final Backend be = CpuBackend.reference();
+
+    @Test
+    void gradientsOfReusedTensorsAccumulate() {
+        Tensor x = Tensor.of(be, new float[]{1, -2, 3}, 3).setRequiresGrad(true);
+        Tensor y = Ops.sum(Ops.add(Ops.mul(x, x), x));                  // dy/dx = 2x + 1
+        assertArrayEquals(new float[]{3, -3, 7}, Autograd.grad(y, List.of(x)).get(x).toFloatArray());
+    }
+
+    @Test
+    void onlyTheAskedLeavesAreReturnedAndGraphsStaySeparate() {
+        Tensor w = Tensor.of(be, new float[]{2}, 1).setRequiresGrad(true);
+        Tensor alpha = Tensor.of(be, new float[]{3}, 1).setRequiresGrad(true);
+        Tensor loss = Ops.sum(Ops.mul(w, alpha));
+        Gradients gw = Autograd.grad(loss, List.of(w));
+        assertEquals(1, gw.size());
+        assertEquals(3f, gw.get(w).item());
+        assertNull(gw.get(alpha));
+        Gradients ga = Autograd.grad(loss, List.of(alpha));            // the graph can be walked again
+        assertEquals(2f, ga.get(alpha).item());
+        Tensor unrelated = Tensor.of(be, new float[]{1}, 1).setRequiresGrad(true);
+        assertNull(Autograd.grad(loss, List.of(unrelated)).get(unrelated));
+    }
+
+    @Test
+    void noGradScopeRecordsNothing() {
+        Tensor x = Tensor.of(be, new float[]{1}, 1).setRequiresGrad(true);
+        try (var ignored = Autograd.noGrad()) {
+            Tensor y = Ops.relu(x);
+            assertFalse(y.requiresGrad());
+            assertNull(y.gradFn());
+        }
+        assertTrue(Ops.relu(x).requiresGrad());
+        assertFalse(Ops.relu(x).detach().requiresGrad());
+    }
+
+    @Test
+    void deepChainsDoNotOverflowTheStack() {
+        Tensor x = Tensor.of(be, new float[]{1}, 1).setRequiresGrad(true);
+        Tensor y = x;
+        for (int i = 0; i < 20_000; i++) y = Ops.affine(y, 1f, 0.001f);
+        assertEquals(1f, Autograd.grad(Ops.sum(y), List.of(x)).get(x).item());
+    }
+
+    @Test
+    void nonScalarOutputsNeedAnOutputGradient() {
+        Tensor x = Tensor.of(be, new float[]{1, 2}, 2).setRequiresGrad(true);
+        assertThrows(IllegalArgumentException.class, () -> Autograd.grad(Ops.relu(x), List.of(x)));
+        Tensor dy = Tensor.of(be, new float[]{5, 7}, 2);
+        assertArrayEquals(new float[]{5, 7}, Autograd.grad(Ops.relu(x), dy, List.of(x)).get(x).toFloatArray());
+    }
+}
