@@ -1,0 +1,124 @@
+package org.archrepair.models;
+
+import org.archrepair.engine.Ops;
+import org.archrepair.engine.Tensor;
+import org.archrepair.engine.nn.BatchNorm2d;
+import org.archrepair.engine.nn.Conv2d;
+import org.archrepair.engine.nn.Init;
+import org.archrepair.engine.nn.Linear;
+import org.archrepair.engine.nn.Module;
+import org.archrepair.engine.nn.Sequential;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DenseNet-121 for CIFAR as kuangliu/pytorch-cifar (models/densenet.py): growth 32, bottleneck
+ * layers [6, 12, 24, 16], reduction 0.5, pre-activation layers. Stem conv3x3(3 -> 64); each dense
+ * layer outputs cat([new 32 channels, its input]); transitions BN-ReLU-conv1x1-avgpool2 halve the
+ * channels; head BN-ReLU-avgpool-linear. Names match kuangliu's state_dict.
+ */
+public final class DenseNet extends Network {
+    private static final int GROWTH = 32;
+    private final Conv2d conv1;
+    private final List<Sequential> dense = new ArrayList<>();
+    private final List<Transition> transitions = new ArrayList<>();
+    private final BatchNorm2d bn;
+    private final Linear linear;
+
+    /** y = conv3x3(relu(bn2(conv1x1(relu(bn1(x)))))); out = cat([y, x]). */
+    public static final class Bottleneck extends Module {
+        final BatchNorm2d bn1, bn2;
+        final Conv2d conv1, conv2;
+
+        Bottleneck(Init init, int in, int growth) {
+            bn1 = child("bn1", new BatchNorm2d(init, in));
+            conv1 = child("conv1", new Conv2d(init, in, 4 * growth, 1, 1, 0));
+            bn2 = child("bn2", new BatchNorm2d(init, 4 * growth));
+            conv2 = child("conv2", new Conv2d(init, 4 * growth, growth, 3, 1, 1));
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            Tensor out = conv1.forward(Ops.relu(bn1.forward(x)));
+            out = conv2.forward(Ops.relu(bn2.forward(out)));
+            return Ops.concatChannels(List.of(out, x));
+        }
+    }
+
+    /** avg_pool2d(conv1x1(relu(bn(x))), 2). */
+    public static final class Transition extends Module {
+        final BatchNorm2d bn;
+        final Conv2d conv;
+
+        Transition(Init init, int in, int out) {
+            bn = child("bn", new BatchNorm2d(init, in));
+            conv = child("conv", new Conv2d(init, in, out, 1, 1, 0));
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            return Ops.avgPool2d(conv.forward(Ops.relu(bn.forward(x))), 2, 2, 0);
+        }
+    }
+
+    private DenseNet(String name, Init init, int[] layersPerStage, int classes) {
+        super(name, classes);
+        int planes = 2 * GROWTH;
+        conv1 = child("conv1", new Conv2d(init, 3, planes, 3, 1, 1));
+        for (int s = 0; s < layersPerStage.length; s++) {
+            List<Module> layers = new ArrayList<>();
+            for (int i = 0; i < layersPerStage[s]; i++) {
+                layers.add(new Bottleneck(init, planes, GROWTH));
+                planes += GROWTH;
+            }
+            dense.add(child("dense" + (s + 1), new Sequential(layers)));
+            if (s < layersPerStage.length - 1) {
+                int out = planes / 2;                     // floor(planes * reduction 0.5)
+                transitions.add(child("trans" + (s + 1), new Transition(init, planes, out)));
+                planes = out;
+            }
+        }
+        bn = child("bn", new BatchNorm2d(init, planes));
+        linear = child("linear", new Linear(init, planes, classes));
+    }
+
+    public static DenseNet densenet121(Init init, int classes) {
+        return new DenseNet("densenet121", init, new int[]{6, 12, 24, 16}, classes);
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        Tensor out = conv1.forward(x);
+        for (int s = 0; s < dense.size(); s++) {
+            out = dense.get(s).forward(out);
+            if (s < transitions.size()) out = transitions.get(s).forward(out);
+        }
+        return linear.forward(Ops.globalAvgPool(Ops.relu(bn.forward(out))));
+    }
+
+    /**
+     * Pairs of consecutive bottlenecks inside each dense stage (ALGORITHM.md 4.1: 3 + 6 + 12 + 8 = 29
+     * blocks), named "dense2.4-5". Neurons: conv1's 128 channels (normalized by the layer's bn2) and
+     * conv2's 32 (no BN of their own: they feed the concatenation).
+     */
+    @Override
+    public List<CandidateBlock> candidateBlocks() {
+        List<CandidateBlock> out = new ArrayList<>();
+        for (int s = 0; s < dense.size(); s++) {
+            String stage = "dense" + (s + 1);
+            List<String> names = new ArrayList<>(dense.get(s).children().keySet());
+            for (int i = 0; i + 1 < names.size(); i += 2) {
+                List<String> units = List.of(stage + "." + names.get(i), stage + "." + names.get(i + 1));
+                List<CandidateBlock.NeuronLayer> convs = new ArrayList<>();
+                for (String u : units) {
+                    Bottleneck b = (Bottleneck) get(u);
+                    convs.add(new CandidateBlock.NeuronLayer(u + ".conv1", u + ".bn2", b.conv1.out));
+                    convs.add(new CandidateBlock.NeuronLayer(u + ".conv2", null, b.conv2.out));
+                }
+                out.add(new CandidateBlock(stage + "." + names.get(i) + "-" + names.get(i + 1), units, convs));
+            }
+        }
+        return out;
+    }
+}
