@@ -37,8 +37,21 @@ public final class Sgd extends Optimizer {
         }
     }
 
-    /** The momentum buffer of p (for checkpoints), or null before its first step. */
-    public DeviceBuffer momentumBuffer(Tensor p) {
-        return momentumBuffers.get(p);
+    /** The momentum buffer of p as host values (for checkpoints), or null before its first step. */
+    public float[] momentum(Tensor p) {
+        DeviceBuffer b = momentumBuffers.get(p);
+        if (b == null) return null;
+        float[] out = new float[Math.toIntExact(b.length())];
+        p.backend().download(b, out);
+        return out;
+    }
+
+    /** Restore the momentum buffer of p (resuming from a checkpoint): the next step is not a first step. */
+    public void setMomentum(Tensor p, float[] values) {
+        if (values.length != p.numel())
+            throw new IllegalArgumentException("momentum of " + values.length + " values for a parameter of " + p.numel());
+        if (parameters().stream().noneMatch(q -> q == p))
+            throw new IllegalArgumentException("not a parameter of this optimizer: " + p);
+        momentumBuffers.put(p, p.backend().upload(values));
     }
 }

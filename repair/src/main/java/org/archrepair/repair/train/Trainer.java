@@ -1,0 +1,185 @@
+package org.archrepair.repair.train;
+
+import org.archrepair.engine.Ops;
+import org.archrepair.engine.Rng;
+import org.archrepair.engine.Tensor;
+import org.archrepair.engine.autograd.Autograd;
+import org.archrepair.engine.autograd.Gradients;
+import org.archrepair.engine.io.HostArray;
+import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.Safetensors;
+import org.archrepair.engine.nn.StateDicts;
+import org.archrepair.engine.optim.LrSchedule;
+import org.archrepair.engine.optim.Sgd;
+import org.archrepair.kernels.Backend;
+import org.archrepair.models.Network;
+import org.archrepair.models.data.Batch;
+import org.archrepair.models.data.BatchLoader;
+import org.archrepair.models.data.BatchStream;
+import org.archrepair.models.data.ImageDataset;
+import org.archrepair.models.data.Normalization;
+import org.archrepair.repair.eval.Accuracy;
+import org.archrepair.repair.eval.Evaluator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trains a network from scratch with SGD (momentum, weight decay) and a cosine schedule stepped per
+ * epoch, as kuangliu/pytorch-cifar does. After every epoch it evaluates on the test set and writes,
+ * atomically, the weights ({@code out}, safetensors, loadable by {@code evaluate}) and a resume file
+ * ({@code <out>.resume.safetensors}: weights, momentum buffers, config and history). Batch k of
+ * epoch e depends only on (seed, e, k), so a resumed run is bitwise the run that was not interrupted
+ * (for the same thread count).
+ */
+public final class Trainer {
+    private static final String MOMENTUM = "optimizer.momentum.";
+    private static final String FORMAT = "archrepair-train-state/1";
+
+    /** Progress callbacks: after each batch, after each epoch. */
+    public interface Listener {
+        void batch(int epoch, int index, int batches, int size, float loss);
+
+        void epoch(EpochRecord record);
+    }
+
+    private final Network net;
+    private final Backend backend;
+    private final TrainConfig config;
+    private final BatchLoader trainLoader, testLoader;
+    private final Path out, resumeFile;
+    private final Sgd sgd;
+    private final List<EpochRecord> history = new ArrayList<>();
+
+    public Trainer(Network net, Backend backend, ImageDataset train, ImageDataset test, Normalization normalization,
+                   TrainConfig config, Path out) {
+        this.net = net;
+        this.backend = backend;
+        this.config = config;
+        Rng root = new Rng(config.seed());
+        this.trainLoader = new BatchLoader(train, BatchLoader.Config.train(config.batchSize(), normalization),
+                root.fork("data/train"));
+        this.testLoader = new BatchLoader(test, BatchLoader.Config.eval(256, normalization), root.fork("data/test"));
+        this.out = out;
+        this.resumeFile = resumePath(out);
+        this.sgd = new Sgd(net.parameters(), config.lr(), config.momentum(), config.weightDecay(), config.nesterov());
+    }
+
+    /** Where the resume state of a weights file lives: x.safetensors -> x.resume.safetensors. */
+    public static Path resumePath(Path out) {
+        String name = out.getFileName().toString();
+        String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
+        return out.resolveSibling(stem + ".resume.safetensors");
+    }
+
+    /** Train the remaining epochs (all, or those after the resume file's) and return the full history. */
+    public List<EpochRecord> run(boolean resume, Listener listener) throws IOException {
+        return runEpochs(resume, config.epochs(), listener);
+    }
+
+    /** Like {@link #run} but stop after epoch {@code until} (of the configured schedule). */
+    public List<EpochRecord> runEpochs(boolean resume, int until, Listener listener) throws IOException {
+        int start = resume ? restore() : 0;
+        for (int epoch = start; epoch < Math.min(until, config.epochs()); epoch++) {
+            EpochRecord r = trainEpoch(epoch, listener);
+            history.add(r);
+            save(epoch + 1, r);
+            listener.epoch(r);
+        }
+        return List.copyOf(history);
+    }
+
+    private EpochRecord trainEpoch(int epoch, Listener listener) {
+        long t0 = System.nanoTime();
+        sgd.applySchedule(LrSchedule.cosine(config.epochs(), 0), epoch);
+        net.train(true);
+        List<Tensor> params = net.parameters();
+        double lossSum = 0;
+        long seen = 0, correct = 0;
+        try (BatchStream batches = trainLoader.epoch(epoch)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                Tensor logits = net.forward(Tensor.of(backend, b.images(), b.shape()));
+                Tensor loss = Ops.crossEntropy(logits, Tensor.ofInts(backend, b.labels(), b.size()));
+                Gradients g = Autograd.grad(loss, params);
+                if (config.clipNorm() > 0) g.clipNorm(params, config.clipNorm());
+                sgd.step(g);
+                float l = loss.item();
+                lossSum += (double) l * b.size();
+                seen += b.size();
+                correct += countCorrect(logits.toFloatArray(), b.labels());
+                listener.batch(epoch, b.index(), batches.size(), b.size(), l);
+            }
+        }
+        Accuracy test = Evaluator.evaluate(net, testLoader, backend, n -> { });
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new EpochRecord(epoch + 1, sgd.groups().get(0).lr(), lossSum / seen, (double) correct / seen,
+                test.accuracy(), seconds);
+    }
+
+    private static int countCorrect(float[] logits, int[] labels) {
+        int classes = logits.length / labels.length, correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int j = 1; j < classes; j++) if (logits[i * classes + j] > logits[i * classes + best]) best = j;
+            if (best == labels[i]) correct++;
+        }
+        return correct;
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    private void save(int epochsDone, EpochRecord last) throws IOException {
+        Map<String, HostArray> state = StateDicts.toHost(net);
+        Map<String, HostArray> full = new LinkedHashMap<>(state);
+        net.namedParameters().forEach((name, p) -> {
+            float[] m = sgd.momentum(p);
+            if (m != null) full.put(MOMENTUM + name, new HostArray(p.shape(), m));
+        });
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("model", config.model());
+        meta.put("epoch", Integer.toString(epochsDone));
+        meta.put("config", Json.write(config.toJson()));
+        meta.put("history", Json.write(history.stream().map(EpochRecord::toJson).toList()));
+        Safetensors.write(resumeFile, full, meta);
+        Safetensors.write(out, state, Map.of("model", config.model(), "epoch", Integer.toString(epochsDone),
+                "seed", Long.toString(config.seed()), "test_accuracy", Double.toString(last.testAccuracy())));
+    }
+
+    /** Load weights, momentum and history from the resume file; returns the number of epochs done. */
+    private int restore() throws IOException {
+        if (!Files.exists(resumeFile))
+            throw new IOException("--resume: no resume file " + resumeFile + " (it is written after each epoch)");
+        Safetensors.Contents c = Safetensors.read(resumeFile);
+        Map<String, String> meta = c.metadata();
+        if (!FORMAT.equals(meta.get("format")))
+            throw new IOException(resumeFile + " is not a training state (format " + meta.get("format") + ")");
+        Object saved = Json.parse(meta.getOrDefault("config", "{}"));
+        Object now = Json.parse(Json.write(config.toJson()));
+        if (!saved.equals(now))
+            throw new IOException("--resume: " + resumeFile + " was trained with " + meta.get("config")
+                    + ", this run asks for " + Json.write(config.toJson()));
+        Map<String, HostArray> weights = new LinkedHashMap<>(c.tensors());
+        Map<String, HostArray> momentum = new LinkedHashMap<>();
+        weights.keySet().removeIf(k -> {
+            if (!k.startsWith(MOMENTUM)) return false;
+            momentum.put(k.substring(MOMENTUM.length()), c.tensors().get(k));
+            return true;
+        });
+        StateDicts.load(net, weights, true);
+        Map<String, Tensor> params = net.namedParameters();
+        momentum.forEach((name, m) -> {
+            Tensor p = params.get(name);
+            if (p == null) throw new IllegalArgumentException(resumeFile + ": momentum for unknown parameter " + name);
+            sgd.setMomentum(p, m.data());
+        });
+        history.addAll(EpochRecord.listFromJson(Json.parse(meta.getOrDefault("history", "[]"))));
+        return Integer.parseInt(meta.get("epoch"));
+    }
+}
