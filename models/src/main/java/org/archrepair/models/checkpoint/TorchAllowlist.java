@@ -42,8 +42,11 @@ final class TorchAllowlist implements Unpickler.Resolver {
         if (f != null) return f;
         StorageType t = module.equals("torch") ? StorageType.byTorchName(name) : null;
         if (t != null) return new StorageClass(t);
+        boolean userClass = !module.startsWith("torch") && !module.equals("collections") && !module.equals("builtins")
+                && !module.equals("os") && !module.equals("posix") && !module.equals("subprocess");
         throw new IllegalArgumentException("global " + module + "." + name + " is not allowed; a checkpoint may only name "
-                + String.join(", ", FUNCTIONS.keySet().stream().sorted().toList()) + " and torch.<Type>Storage");
+                + String.join(", ", FUNCTIONS.keySet().stream().sorted().toList()) + " and torch.<Type>Storage"
+                + (userClass ? " (a whole pickled model? save and load model.state_dict() instead)" : ""));
     }
 
     @Override

@@ -109,9 +109,15 @@ final class TorchFileWriter {
 
     /** Write a zip checkpoint: archive/data.pkl, archive/byteorder, archive/data/KEY..., archive/version. */
     static void writeZip(Path file, String archive, byte[] pickle, List<Storage> storages) throws IOException {
+        writeZip(file, archive, pickle, storages, "little");
+    }
+
+    /** The same with a byteorder record of "little" or "big" (the storages' bytes must be in that order). */
+    static void writeZip(Path file, String archive, byte[] pickle, List<Storage> storages, String byteorder)
+            throws IOException {
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
             stored(zip, archive + "/data.pkl", pickle);
-            stored(zip, archive + "/byteorder", "little".getBytes());
+            stored(zip, archive + "/byteorder", byteorder.getBytes());
             for (Storage s : storages) stored(zip, archive + "/data/" + s.key(), s.data());
             stored(zip, archive + "/version", "3\n".getBytes());
             stored(zip, archive + "/.data/serialization_id", "1234567890".getBytes());

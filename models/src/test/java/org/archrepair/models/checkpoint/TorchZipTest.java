@@ -103,6 +103,26 @@ class TorchZipTest {
     }
 
     @Test
+    void bigEndianStoragesFollowTheByteorderRecord() throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.BIG_ENDIAN).putFloat(1.25f).putFloat(-7f).putFloat(3e-3f);
+        Storage be = new Storage("0", "FloatStorage", 3, b.array());
+        List<Tensor> t = List.of(Tensor.contiguous("w", be, 3));
+        Path f = dir.resolve("be.pt");
+        TorchFileWriter.writeZip(f, "be", TorchFileWriter.zipPickle(2, t, null, Map.of()), List.of(be), "big");
+        assertArrayEquals(new float[]{1.25f, -7f, 3e-3f}, Checkpoints.read(f).tensors().get("w").data());
+    }
+
+    @Test
+    void wholePickledModelIsRejectedWithAHint() throws Exception {
+        PickleWriter w = new PickleWriter(2);
+        w.global("models.resnet", "ResNet").tuple(0).reduce().stop();
+        Path f = zip("model.pt", w.bytes(), List.of());
+        IOException e = assertThrows(IOException.class, () -> Checkpoints.read(f));
+        assertTrue(e.getMessage().contains("global models.resnet.ResNet is not allowed")
+                && e.getMessage().contains("save and load model.state_dict() instead"), e.getMessage());
+    }
+
+    @Test
     void viewBeyondItsStorageIsRejected() throws Exception {
         List<Tensor> t = List.of(new Tensor("w", BIG, 6, new int[]{2, 4}, new long[]{4, 1}));   // reaches element 13 of 12
         Path f = zip("oob.pt", TorchFileWriter.zipPickle(2, t, null, Map.of()), t);
