@@ -1,7 +1,6 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.BatchNormSpec;
@@ -120,8 +119,8 @@ public final class BatchNormFast {
                 t0 += g;
                 t1 += g * ((x[off + i] - mu) * invStd);
             }
-            sums[0] += s0.reduceLanes(VectorOperators.ADD) + (double) t0;
-            sums[1] += s1.reduceLanes(VectorOperators.ADD) + (double) t1;
+            sums[0] += Sums.lanes(s0) + (double) t0;
+            sums[1] += Sums.lanes(s1) + (double) t1;
         }
     }
 

@@ -13,8 +13,9 @@ import org.archrepair.kernels.cpu.ref.ElementwiseRef;
  *
  * <p>binary is bitwise the reference (one IEEE operation per element). sumTo gives each output to
  * one worker with a fixed summation order ({@link Sums}), so it is bitwise reproducible for any
- * thread count, and within 1e-5 of the magnitude sum of the double reference. Reduction patterns
- * other than the ones below fall back to the reference.
+ * thread count (except a reduction to a single element, whose per-part partials are added in part
+ * order), and within 1e-5 of the magnitude sum of the double reference. Reduction patterns other
+ * than the ones below fall back to the reference.
  *
  * <p>What this is not: a general strided-tensor library.
  */

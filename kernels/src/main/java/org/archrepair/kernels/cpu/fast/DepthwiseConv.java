@@ -2,7 +2,6 @@ package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.Conv2dSpec;
@@ -155,7 +154,7 @@ public final class DepthwiseConv {
                                     sum = FloatVector.fromArray(S, dy, g, m).fma(FloatVector.fromArray(S, buf, i, m), sum);
                                 }
                             }
-                        acc[t] += sum.reduceLanes(VectorOperators.ADD);
+                        acc[t] += Sums.lanes(sum);
                     }
                 }
                 for (int t = 0; t < rs; t++) dw[c * rs + t] = (float) acc[t];

@@ -1,7 +1,6 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +19,15 @@ final class Sums {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     static final int BLOCK = 256;
 
+    /**
+     * The 8 lanes of v added in double, lane 0 first. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified, and the interpreted and C2-compiled versions really do differ, which would make a
+     * rerun's bits depend on how far the JIT had got.
+     */
+    static double lanes(FloatVector v) {
+        return (double) v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7);
+    }
+
     /** sum of x[off .. off+len). */
     static double sum(float[] x, int off, int len) {
         double total = 0;
@@ -29,7 +37,7 @@ final class Sums {
             for (; i + 8 <= end; i += 8) acc = acc.add(FloatVector.fromArray(S, x, off + i));
             float tail = 0f;
             for (; i < end; i++) tail += x[off + i];
-            total += acc.reduceLanes(VectorOperators.ADD) + (double) tail;
+            total += lanes(acc) + (double) tail;
         }
         return total;
     }
@@ -44,7 +52,7 @@ final class Sums {
                 acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
             float tail = 0f;
             for (; i < end; i++) tail += a[aOff + i] * b[bOff + i];
-            total += acc.reduceLanes(VectorOperators.ADD) + (double) tail;
+            total += lanes(acc) + (double) tail;
         }
         return total;
     }
@@ -70,8 +78,8 @@ final class Sums {
                 t1 += d;
                 t2 += d * d;
             }
-            out[0] += s1.reduceLanes(VectorOperators.ADD) + (double) t1;
-            out[1] += s2.reduceLanes(VectorOperators.ADD) + (double) t2;
+            out[0] += lanes(s1) + (double) t1;
+            out[1] += lanes(s2) + (double) t2;
         }
     }
 }

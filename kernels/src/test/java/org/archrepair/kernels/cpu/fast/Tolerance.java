@@ -24,7 +24,7 @@ final class Tolerance {
         int bad = 0, first = -1;
         double worst = 0;
         for (int i = 0; i < expected.length; i++) {
-            if (Float.isNaN(expected[i]) && Float.isNaN(actual[i])) continue;
+            if (expected[i] == actual[i] || Float.isNaN(expected[i]) && Float.isNaN(actual[i])) continue;
             double err = Math.abs((double) actual[i] - expected[i]), bound = REL * magnitude[i] + 1e-30;
             if (!(err <= bound)) {
                 if (first < 0) first = i;
