@@ -12,6 +12,14 @@ import org.archrepair.kernels.DeviceBuffer;
 import org.archrepair.kernels.Pool2dSpec;
 import org.archrepair.kernels.SgdSpec;
 import org.archrepair.kernels.UnaryOp;
+import org.archrepair.kernels.cpu.fast.BatchNormFast;
+import org.archrepair.kernels.cpu.fast.BroadcastFast;
+import org.archrepair.kernels.cpu.fast.ConvFast;
+import org.archrepair.kernels.cpu.fast.ElementwiseFast;
+import org.archrepair.kernels.cpu.fast.OptimFast;
+import org.archrepair.kernels.cpu.fast.Parallel;
+import org.archrepair.kernels.cpu.fast.PoolFast;
+import org.archrepair.kernels.cpu.fast.Sgemm;
 import org.archrepair.kernels.cpu.ref.BatchNormRef;
 import org.archrepair.kernels.cpu.ref.ChannelRef;
 import org.archrepair.kernels.cpu.ref.ConvRef;
@@ -27,20 +35,26 @@ import java.util.Arrays;
  * The CPU device: buffers are Java arrays. Two flavours share this class:
  * {@link #reference()} runs the plain scalar kernels of {@code cpu.ref} (single thread, double
  * accumulation, the oracle of the tests), {@link #fast(int)} runs the Vector-API and multithreaded
- * paths of {@code cpu.fast} where time goes and the scalar kernels elsewhere.
+ * paths of {@code cpu.fast} where time goes and the scalar kernels elsewhere (memory, softmax and
+ * loss, channel copies and shuffles: small or plain copies).
  *
  * <p>Every method first checks that its buffers belong to this backend and have the lengths the
- * spec implies, and fails naming the argument at fault.
+ * spec implies, and fails naming the argument at fault; then it dispatches in one line. The fast
+ * backend owns a fixed pool of {@code threads - 1} daemon workers ({@link Parallel}), released by
+ * {@link #close()}; its results are bitwise reproducible for a given thread count.
  */
 public class CpuBackend implements Backend {
 
     private final boolean fast;
     private final int threads;
+    /** Worker pool of the fast backend; null for the reference. */
+    private final Parallel par;
 
     protected CpuBackend(boolean fast, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.fast = fast;
         this.threads = threads;
+        this.par = fast ? new Parallel(threads) : null;
     }
 
     /** The scalar reference backend. */
@@ -157,20 +171,21 @@ public class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) {
-        float[] xa = f(x, "x");
-        ElementwiseRef.unary(op, xa, f(y, xa.length, "y"));
+        float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
+        if (fast) ElementwiseFast.unary(par, op, xa, ya); else ElementwiseRef.unary(op, xa, ya);
     }
 
     @Override
     public void reluBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx) {
-        float[] ya = f(y, "y");
-        ElementwiseRef.reluBackward(ya, f(dy, ya.length, "dy"), f(dx, ya.length, "dx"));
+        float[] ya = f(y, "y"), dya = f(dy, ya.length, "dy"), dxa = f(dx, ya.length, "dx");
+        if (fast) ElementwiseFast.reluBackward(par, ya, dya, dxa); else ElementwiseRef.reluBackward(ya, dya, dxa);
     }
 
     @Override
     public void binary(BinaryOp op, BroadcastSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y) {
-        ElementwiseRef.binary(op, spec, f(a, BroadcastSpec.volume(spec.aShape()), "a"),
-                f(b, BroadcastSpec.volume(spec.bShape()), "b"), f(y, BroadcastSpec.volume(spec.yShape()), "y"));
+        float[] aa = f(a, BroadcastSpec.volume(spec.aShape()), "a"), ba = f(b, BroadcastSpec.volume(spec.bShape()), "b");
+        float[] ya = f(y, BroadcastSpec.volume(spec.yShape()), "y");
+        if (fast) BroadcastFast.binary(par, op, spec, aa, ba, ya); else ElementwiseRef.binary(op, spec, aa, ba, ya);
     }
 
     @Override
@@ -182,26 +197,26 @@ public class CpuBackend implements Backend {
             if (yShape[d] != xShape[d] && yShape[d] != 1)
                 throw new IllegalArgumentException("sumTo: cannot reduce " + Arrays.toString(xShape) + " to "
                         + Arrays.toString(yShape));
-        ElementwiseRef.sumTo(xShape, f(x, BroadcastSpec.volume(xShape), "x"), yShape,
-                f(y, BroadcastSpec.volume(yShape), "y"));
+        float[] xa = f(x, BroadcastSpec.volume(xShape), "x"), ya = f(y, BroadcastSpec.volume(yShape), "y");
+        if (fast) BroadcastFast.sumTo(par, xShape, xa, yShape, ya); else ElementwiseRef.sumTo(xShape, xa, yShape, ya);
     }
 
     @Override
     public void affine(DeviceBuffer x, DeviceBuffer y, float a, float b) {
-        float[] xa = f(x, "x");
-        ElementwiseRef.affine(xa, f(y, xa.length, "y"), a, b);
+        float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
+        if (fast) ElementwiseFast.affine(par, xa, ya, a, b); else ElementwiseRef.affine(xa, ya, a, b);
     }
 
     @Override
     public void axpy(float a, DeviceBuffer x, DeviceBuffer y) {
-        float[] xa = f(x, "x");
-        ElementwiseRef.axpy(a, xa, f(y, xa.length, "y"));
+        float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
+        if (fast) ElementwiseFast.axpy(par, a, xa, ya); else ElementwiseRef.axpy(a, xa, ya);
     }
 
     @Override
     public double dot(DeviceBuffer a, DeviceBuffer b) {
-        float[] aa = f(a, "a");
-        return ElementwiseRef.dot(aa, f(b, aa.length, "b"));
+        float[] aa = f(a, "a"), ba = f(b, aa.length, "b");
+        return fast ? ElementwiseFast.dot(par, aa, ba) : ElementwiseRef.dot(aa, ba);
     }
 
     // ---------------------------------------------------------------- gemm
@@ -214,7 +229,9 @@ public class CpuBackend implements Backend {
         checkMatrix("A", af.length, aOffset, transA ? k : m, transA ? m : k, lda);
         checkMatrix("B", bf.length, bOffset, transB ? n : k, transB ? k : n, ldb);
         checkMatrix("C", cf.length, cOffset, m, n, ldc);
-        GemmRef.gemm(transA, transB, m, n, k, alpha, af, (int) aOffset, lda, bf, (int) bOffset, ldb,
+        if (fast) Sgemm.gemm(par, transA, transB, m, n, k, alpha, af, (int) aOffset, lda, bf, (int) bOffset, ldb,
+                beta, cf, (int) cOffset, ldc);
+        else GemmRef.gemm(transA, transB, m, n, k, alpha, af, (int) aOffset, lda, bf, (int) bOffset, ldb,
                 beta, cf, (int) cOffset, ldc);
     }
 
@@ -229,49 +246,60 @@ public class CpuBackend implements Backend {
 
     @Override
     public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y) {
-        ConvRef.forward(s, f(x, s.xLength(), "x"), f(w, s.wLength(), "w"), f(y, s.yLength(), "y"));
+        float[] xa = f(x, s.xLength(), "x"), wa = f(w, s.wLength(), "w"), ya = f(y, s.yLength(), "y");
+        if (fast) ConvFast.forward(par, s, xa, wa, ya); else ConvRef.forward(s, xa, wa, ya);
     }
 
     @Override
     public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
-        ConvRef.backwardData(s, f(dy, s.yLength(), "dy"), f(w, s.wLength(), "w"), f(dx, s.xLength(), "dx"));
+        float[] dya = f(dy, s.yLength(), "dy"), wa = f(w, s.wLength(), "w"), dxa = f(dx, s.xLength(), "dx");
+        if (fast) ConvFast.backwardData(par, s, dya, wa, dxa); else ConvRef.backwardData(s, dya, wa, dxa);
     }
 
     @Override
     public void conv2dBackwardWeight(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
-        ConvRef.backwardWeight(s, f(x, s.xLength(), "x"), f(dy, s.yLength(), "dy"), f(dw, s.wLength(), "dw"));
+        float[] xa = f(x, s.xLength(), "x"), dya = f(dy, s.yLength(), "dy"), dwa = f(dw, s.wLength(), "dw");
+        if (fast) ConvFast.backwardWeight(par, s, xa, dya, dwa); else ConvRef.backwardWeight(s, xa, dya, dwa);
     }
 
     // ---------------------------------------------------------------- pooling
 
     @Override
     public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y, DeviceBuffer argmax) {
-        PoolRef.maxForward(s, f(x, s.xLength(), "x"), f(y, s.yLength(), "y"), i(argmax, s.yLength(), "argmax"));
+        float[] xa = f(x, s.xLength(), "x"), ya = f(y, s.yLength(), "y");
+        int[] am = i(argmax, s.yLength(), "argmax");
+        if (fast) PoolFast.maxForward(par, s, xa, ya, am); else PoolRef.maxForward(s, xa, ya, am);
     }
 
     @Override
     public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer dx) {
-        PoolRef.maxBackward(s, f(dy, s.yLength(), "dy"), i(argmax, s.yLength(), "argmax"), f(dx, s.xLength(), "dx"));
+        float[] dya = f(dy, s.yLength(), "dy"), dxa = f(dx, s.xLength(), "dx");
+        int[] am = i(argmax, s.yLength(), "argmax");
+        if (fast) PoolFast.maxBackward(par, s, dya, am, dxa); else PoolRef.maxBackward(s, dya, am, dxa);
     }
 
     @Override
     public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
-        PoolRef.avgForward(s, f(x, s.xLength(), "x"), f(y, s.yLength(), "y"));
+        float[] xa = f(x, s.xLength(), "x"), ya = f(y, s.yLength(), "y");
+        if (fast) PoolFast.avgForward(par, s, xa, ya); else PoolRef.avgForward(s, xa, ya);
     }
 
     @Override
     public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
-        PoolRef.avgBackward(s, f(dy, s.yLength(), "dy"), f(dx, s.xLength(), "dx"));
+        float[] dya = f(dy, s.yLength(), "dy"), dxa = f(dx, s.xLength(), "dx");
+        if (fast) PoolFast.avgBackward(par, s, dya, dxa); else PoolRef.avgBackward(s, dya, dxa);
     }
 
     @Override
     public void globalAvgPoolForward(int n, int c, int hw, DeviceBuffer x, DeviceBuffer y) {
-        PoolRef.globalAvgForward(n, c, hw, f(x, (long) n * c * hw, "x"), f(y, (long) n * c, "y"));
+        float[] xa = f(x, (long) n * c * hw, "x"), ya = f(y, (long) n * c, "y");
+        if (fast) PoolFast.globalAvgForward(par, n, c, hw, xa, ya); else PoolRef.globalAvgForward(n, c, hw, xa, ya);
     }
 
     @Override
     public void globalAvgPoolBackward(int n, int c, int hw, DeviceBuffer dy, DeviceBuffer dx) {
-        PoolRef.globalAvgBackward(n, c, hw, f(dy, (long) n * c, "dy"), f(dx, (long) n * c * hw, "dx"));
+        float[] dya = f(dy, (long) n * c, "dy"), dxa = f(dx, (long) n * c * hw, "dx");
+        if (fast) PoolFast.globalAvgBackward(par, n, c, hw, dya, dxa); else PoolRef.globalAvgBackward(n, c, hw, dya, dxa);
     }
 
     // ---------------------------------------------------------------- batch norm
@@ -285,28 +313,32 @@ public class CpuBackend implements Backend {
         if (runningMean != null && (long) s.n() * s.hw() < 2)
             throw new IllegalArgumentException("batchnorm: training needs more than 1 value per channel, got "
                     + s.n() + " x " + s.hw());
-        BatchNormRef.forwardTrain(s, f(x, s.length(), "x"), fOrNull(gamma, s.c(), "gamma"),
-                fOrNull(beta, s.c(), "beta"), fOrNull(runningMean, s.c(), "running_mean"),
-                fOrNull(runningVar, s.c(), "running_var"), f(y, s.length(), "y"),
-                f(saveMean, s.c(), "saveMean"), f(saveInvStd, s.c(), "saveInvStd"));
+        float[] xa = f(x, s.length(), "x"), g = fOrNull(gamma, s.c(), "gamma"), b = fOrNull(beta, s.c(), "beta");
+        float[] rm = fOrNull(runningMean, s.c(), "running_mean"), rv = fOrNull(runningVar, s.c(), "running_var");
+        float[] ya = f(y, s.length(), "y"), sm = f(saveMean, s.c(), "saveMean"), si = f(saveInvStd, s.c(), "saveInvStd");
+        if (fast) BatchNormFast.forwardTrain(par, s, xa, g, b, rm, rv, ya, sm, si);
+        else BatchNormRef.forwardTrain(s, xa, g, b, rm, rv, ya, sm, si);
     }
 
     @Override
     public void batchNormForwardEval(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
                                      DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y) {
         checkPair(gamma, beta, "gamma", "beta");
-        BatchNormRef.forwardEval(s, f(x, s.length(), "x"), fOrNull(gamma, s.c(), "gamma"),
-                fOrNull(beta, s.c(), "beta"), f(runningMean, s.c(), "running_mean"),
-                f(runningVar, s.c(), "running_var"), f(y, s.length(), "y"));
+        float[] xa = f(x, s.length(), "x"), g = fOrNull(gamma, s.c(), "gamma"), b = fOrNull(beta, s.c(), "beta");
+        float[] rm = f(runningMean, s.c(), "running_mean"), rv = f(runningVar, s.c(), "running_var");
+        float[] ya = f(y, s.length(), "y");
+        if (fast) BatchNormFast.forwardEval(par, s, xa, g, b, rm, rv, ya); else BatchNormRef.forwardEval(s, xa, g, b, rm, rv, ya);
     }
 
     @Override
     public void batchNormBackward(BatchNormSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer gamma,
                                   DeviceBuffer saveMean, DeviceBuffer saveInvStd,
                                   DeviceBuffer dx, DeviceBuffer dgamma, DeviceBuffer dbeta) {
-        BatchNormRef.backward(s, f(x, s.length(), "x"), f(dy, s.length(), "dy"), fOrNull(gamma, s.c(), "gamma"),
-                f(saveMean, s.c(), "saveMean"), f(saveInvStd, s.c(), "saveInvStd"), f(dx, s.length(), "dx"),
-                fOrNull(dgamma, s.c(), "dgamma"), fOrNull(dbeta, s.c(), "dbeta"));
+        float[] xa = f(x, s.length(), "x"), dya = f(dy, s.length(), "dy"), g = fOrNull(gamma, s.c(), "gamma");
+        float[] sm = f(saveMean, s.c(), "saveMean"), si = f(saveInvStd, s.c(), "saveInvStd"), dxa = f(dx, s.length(), "dx");
+        float[] dg = fOrNull(dgamma, s.c(), "dgamma"), db = fOrNull(dbeta, s.c(), "dbeta");
+        if (fast) BatchNormFast.backward(par, s, xa, dya, g, sm, si, dxa, dg, db);
+        else BatchNormRef.backward(s, xa, dya, g, sm, si, dxa, dg, db);
     }
 
     private static void checkPair(DeviceBuffer a, DeviceBuffer b, String an, String bn) {
@@ -362,8 +394,9 @@ public class CpuBackend implements Backend {
 
     @Override
     public void mixedSumForward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer y) {
-        float[] ya = f(y, "y");
-        ChannelRef.mixedSum(arrays(xs, ya.length, "xs"), f(weights, xs.length, "weights"), ya);
+        float[] ya = f(y, "y"), wa = f(weights, xs.length, "weights");
+        float[][] xa = arrays(xs, ya.length, "xs");
+        if (fast) ElementwiseFast.mixedSum(par, xa, wa, ya); else ChannelRef.mixedSum(xa, wa, ya);
     }
 
     @Override
@@ -374,8 +407,10 @@ public class CpuBackend implements Backend {
             throw new IllegalArgumentException("mixed sum: " + dxs.length + " gradients for " + xs.length + " inputs");
         float[][] dx = new float[dxs.length][];
         for (int k = 0; k < dxs.length; k++) dx[k] = fOrNull(dxs[k], dya.length, "dxs[" + k + "]");
-        ChannelRef.mixedSumBackward(arrays(xs, dya.length, "xs"), f(weights, xs.length, "weights"), dya, dx,
-                fOrNull(dweights, xs.length, "dweights"));
+        float[][] xa = arrays(xs, dya.length, "xs");
+        float[] wa = f(weights, xs.length, "weights"), dw = fOrNull(dweights, xs.length, "dweights");
+        if (fast) ElementwiseFast.mixedSumBackward(par, xa, wa, dya, dx, dw);
+        else ChannelRef.mixedSumBackward(xa, wa, dya, dx, dw);
     }
 
     private float[][] arrays(DeviceBuffer[] bs, long length, String what) {
@@ -388,18 +423,21 @@ public class CpuBackend implements Backend {
 
     @Override
     public void sgdStep(SgdSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer buf) {
-        float[] wa = f(w, "w");
-        OptimRef.sgd(s, wa, f(g, wa.length, "g"), s.momentum() == 0f ? null : f(buf, wa.length, "momentum buffer"));
+        float[] wa = f(w, "w"), ga = f(g, wa.length, "g");
+        float[] ba = s.momentum() == 0f ? null : f(buf, wa.length, "momentum buffer");
+        if (fast) OptimFast.sgd(par, s, wa, ga, ba); else OptimRef.sgd(s, wa, ga, ba);
     }
 
     @Override
     public void adamStep(AdamSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v) {
-        float[] wa = f(w, "w");
-        OptimRef.adam(s, wa, f(g, wa.length, "g"), f(m, wa.length, "m"), f(v, wa.length, "v"));
+        float[] wa = f(w, "w"), ga = f(g, wa.length, "g"), ma = f(m, wa.length, "m"), va = f(v, wa.length, "v");
+        if (fast) OptimFast.adam(par, s, wa, ga, ma, va); else OptimRef.adam(s, wa, ga, ma, va);
     }
 
+    /** Stops the fast backend's workers; the reference holds nothing. */
     @Override
     public void close() {
+        if (par != null) par.close();
     }
 
     @Override

@@ -1,0 +1,185 @@
+package org.archrepair.kernels.cpu.fast;
+
+import org.archrepair.kernels.Conv2dSpec;
+
+import java.util.Arrays;
+
+import static org.archrepair.kernels.cpu.fast.Panels.NR;
+
+/**
+ * Convolution as implicit GEMM (im2col folded into the packing of B), any stride, padding,
+ * dilation and groups (one GEMM per group). Work is split over images with a fixed partition.
+ *
+ * <ul>
+ *   <li>forward: {@code y[n] = W (k x crs) * col(x[n]) (crs x pq)}, stored straight into NCHW;
+ *   <li>backward data, stride 1: a forward convolution of dy with the flipped, transposed kernel
+ *       (same packing and GEMM, output straight into dx); other strides:
+ *       {@code W^T dy[n]} in L2-sized column blocks, scattered by col2im;
+ *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T}, each worker summing its images into its
+ *       own partial, the partials added in worker order (bitwise reproducible per thread count).
+ * </ul>
+ * Forward and backward data compute each output element with one GEMM whose depth slices depend
+ * only on the shape, so they are bitwise identical for any thread count.
+ *
+ * <p>Depthwise convolutions (groups == c == k) are routed to the direct {@link DepthwiseConv}.
+ * What this is not: argument checking (done by CpuBackend). Buffers: x: (n, c, h, w), w: (k, c/groups, r, s), y: (n, k, p, q).
+ */
+public final class ConvFast {
+    private ConvFast() {
+    }
+
+    /** Floats of packed B per block: 64K floats (256 KB) keeps the block in L2 next to A. */
+    private static final int B_BLOCK = 1 << 16;
+
+    /** y = conv(x, w). x: (n, c, h, w), w: (k, c/groups, r, s), y: (n, k, p, q). */
+    public static void forward(Parallel par, Conv2dSpec s, float[] x, float[] w, float[] y) {
+        if (s.isDepthwise()) DepthwiseConv.forward(par, s, x, w, y);
+        else implicitForward(par, s, x, w, y);
+    }
+
+    private static void implicitForward(Parallel par, Conv2dSpec s, float[] x, float[] w, float[] y) {
+        int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
+        int hw = s.h() * s.w(), pq = s.p() * s.q();
+        // Fewer images than workers: cut each image's columns too (any cut gives the same bits).
+        int cuts = s.n() >= par.threads() ? 1 : Math.min((par.threads() + s.n() - 1) / s.n(), (pq + NR - 1) / NR);
+        int units = s.n() * cuts, parts = Math.min(par.threads(), units);
+        par.run(parts, (part, scratch) -> {
+            Im2col col = new Im2col(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(), s.strideW(),
+                    s.padH(), s.padW(), s.dilH(), s.dilW());
+            for (int u = Parallel.split(units, parts, part); u < Parallel.split(units, parts, part + 1); u++) {
+                int img = u / cuts, j0 = Parallel.splitAligned(pq, cuts, u % cuts, NR);
+                int j1 = Parallel.splitAligned(pq, cuts, u % cuts + 1, NR);
+                for (int g = 0; g < groups; g++) {
+                    col.image(x, (img * s.c() + g * cg) * hw, scratch);
+                    Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, false, 1f);
+                    Panels.PackB b = (p0, kc, jb, nc, dst) -> col.pack(p0, kc, j0 + jb, nc, dst);
+                    Sgemm.multiply(a, b, kg, j1 - j0, crs, y, (img * s.k() + g * kg) * pq + j0, pq, false,
+                            blockColumns(crs), scratch);
+                }
+            }
+        });
+    }
+
+    /** Columns of B per packed block for depth crs: a multiple of 16 with the block near 256 KB. */
+    private static int blockColumns(int depth) {
+        return Math.max(NR, B_BLOCK / Math.min(depth, Sgemm.KC) / NR * NR);
+    }
+
+    /** dx = conv_transpose(dy, w). dy: (n, k, p, q), w: (k, c/groups, r, s), dx: (n, c, h, w). */
+    public static void backwardData(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
+        if (s.isDepthwise()) {
+            DepthwiseConv.backwardData(par, s, dy, w, dx);
+            return;
+        }
+        int padH = s.dilH() * (s.r() - 1) - s.padH(), padW = s.dilW() * (s.s() - 1) - s.padW();
+        if (s.strideH() == 1 && s.strideW() == 1 && padH >= 0 && padW >= 0) {
+            // dx[c][i][j] = sum_{k,r,s} dy[k][i + pad' - r dil][j + pad' - s dil] w[k][c][r][s]: a forward
+            // conv of dy with w'[c][k][R-1-r][S-1-s] and padding pad' = dil (R-1) - pad.
+            Conv2dSpec t = new Conv2dSpec(s.n(), s.k(), s.p(), s.q(), s.c(), s.r(), s.s(), 1, 1, padH, padW,
+                    s.dilH(), s.dilW(), s.groups());
+            implicitForward(par, t, dy, flipTranspose(s, w), dx);
+        } else {
+            gemmCol2im(par, s, dy, w, dx);
+        }
+    }
+
+    /** w': (c, k/groups, r, s) with w'[g cg + c][k][r][s] = w[g kg + k][c][R-1-r][S-1-s]. */
+    private static float[] flipTranspose(Conv2dSpec s, float[] w) {
+        int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, rs = s.r() * s.s();
+        float[] t = new float[w.length];
+        for (int g = 0; g < groups; g++)
+            for (int k = 0; k < kg; k++)
+                for (int c = 0; c < cg; c++) {
+                    int src = ((g * kg + k) * cg + c) * rs, dst = ((g * cg + c) * kg + k) * rs;
+                    for (int i = 0; i < rs; i++) t[dst + i] = w[src + rs - 1 - i];
+                }
+        return t;
+    }
+
+    /** Backward data for strides > 1: columns = W_g^T dy_g[n] per L2-sized block, then col2im. */
+    private static void gemmCol2im(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
+        int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
+        int hw = s.h() * s.w(), pq = s.p() * s.q(), block = Math.min(blockColumns(crs), (pq + NR - 1) / NR * NR);
+        int parts = Math.min(par.threads(), s.n());
+        par.run(parts, (part, scratch) -> {
+            float[] columns = scratch.floats(Scratch.COLUMNS, crs * block);
+            for (int img = Parallel.split(s.n(), parts, part); img < Parallel.split(s.n(), parts, part + 1); img++) {
+                Arrays.fill(dx, img * s.c() * hw, (img + 1) * s.c() * hw, 0f);
+                for (int g = 0; g < groups; g++) {
+                    Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, true, 1f);
+                    for (int j0 = 0; j0 < pq; j0 += block) {
+                        int nc = Math.min(block, pq - j0);
+                        Panels.PackB b = Panels.matrixB(dy, (img * s.k() + g * kg) * pq + j0, pq, false);
+                        Sgemm.multiply(a, b, crs, nc, kg, columns, 0, nc, false, blockColumns(kg), scratch);
+                        col2im(s, columns, nc, j0, dx, (img * s.c() + g * cg) * hw, cg);
+                    }
+                }
+            }
+        });
+    }
+
+    /** dx[c][ih][iw] += columns[(c,r,s)][j - j0] for the output columns j in [j0, j0 + nc); columns: (crs, nc). */
+    private static void col2im(Conv2dSpec s, float[] columns, int nc, int j0, float[] dx, int dxOff, int cg) {
+        int r = s.r(), sk = s.s(), h = s.h(), w = s.w(), q = s.q(), sw = s.strideW();
+        for (int c = 0, row = 0; c < cg; c++)
+            for (int rr = 0; rr < r; rr++)
+                for (int ss = 0; ss < sk; ss++, row++) {
+                    int colOff = ss * s.dilW() - s.padW();
+                    int qLo = Math.max(0, ceilDiv(-colOff, sw)), qHi = Math.min(q - 1, Math.floorDiv(w - 1 - colOff, sw));
+                    int plane = dxOff + c * h * w, src = row * nc - j0;
+                    for (int j = j0; j < j0 + nc; ) {
+                        int op = j / q, oq = j - op * q, end = Math.min(j0 + nc, (op + 1) * q);
+                        int ih = op * s.strideH() - s.padH() + rr * s.dilH();
+                        if (ih >= 0 && ih < h) {
+                            int lo = Math.max(oq, qLo), hi = Math.min(end - op * q - 1, qHi);
+                            int d = plane + ih * w + colOff, sj = src + op * q;
+                            for (int qq = lo; qq <= hi; qq++) dx[d + qq * sw] += columns[sj + qq];
+                        }
+                        j = end;
+                    }
+                }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** dw = sum over images of dy[n] col(x[n])^T. x: (n, c, h, w), dy: (n, k, p, q), dw: (k, c/groups, r, s). */
+    public static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
+        if (s.isDepthwise()) {
+            DepthwiseConv.backwardWeight(par, s, x, dy, dw);
+            return;
+        }
+        int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, rs = s.r() * s.s(), crs = cg * rs;
+        int pq = s.p() * s.q(), perBlock = Math.max(1, Sgemm.KC / pq);   // images per depth block
+        int parts = Math.min(par.threads(), s.n());
+        float[][] partials = new float[parts][];
+        par.run(parts, (part, scratch) -> {
+            // partial: (k, r, s, c/groups), the column order of Im2colT.
+            float[] partial = scratch.floats(Scratch.PARTIAL, s.k() * crs);
+            partials[part] = partial;
+            int n0 = Parallel.split(s.n(), parts, part), n1 = Parallel.split(s.n(), parts, part + 1);
+            Im2colT col = new Im2colT(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(), s.strideW(),
+                    s.padH(), s.padW(), s.dilH(), s.dilW(), scratch);
+            for (int g = 0; g < groups; g++)
+                for (int b0 = n0; b0 < n1; b0 += perBlock) {
+                    int count = Math.min(perBlock, n1 - b0);
+                    col.images(x, b0, count, s.c(), g * cg, scratch);
+                    Panels.PackA a = Im2colT.gradients(dy, b0, s.k(), g * kg, pq);
+                    Sgemm.multiply(a, col, kg, crs, count * pq, partial, g * kg * crs, crs, b0 > n0,
+                            blockColumns(count * pq), scratch);
+                }
+        });
+        // dw[k][c][r][s] = sum over parts, in part order, of partial[k][r][s][c].
+        par.forRange(s.k(), 8, (k0, k1) -> {
+            for (int k = k0; k < k1; k++)
+                for (int c = 0; c < cg; c++)
+                    for (int i = 0; i < rs; i++) {
+                        int src = (k * rs + i) * cg + c;
+                        float sum = partials[0][src];
+                        for (int t = 1; t < parts; t++) sum += partials[t][src];
+                        dw[(k * cg + c) * rs + i] = sum;
+                    }
+        });
+    }
+}

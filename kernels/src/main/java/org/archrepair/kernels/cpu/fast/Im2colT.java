@@ -1,0 +1,117 @@
+package org.archrepair.kernels.cpu.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+import static org.archrepair.kernels.cpu.fast.Panels.NR;
+
+/**
+ * The operands of the weight-gradient GEMM {@code dw(k, (r,s,c)) = sum_t dy(k, t) B(t, (r,s,c))},
+ * whose depth t runs over (image, p, q) of a few images at once:
+ * {@code B(t, (r,s,c)) = x[img][c][p*strideH - padH + r*dilH][q*strideW - padW + s*dilW]}.
+ *
+ * <p>B's columns are ordered (r, s, c), not PyTorch's (c, r, s), and the images are first copied to
+ * zero-padded channels-last planes (1x their size): then the 16 columns of a panel are 16
+ * consecutive floats of that copy whenever they share r (and dilW is 1), and packing is vector
+ * moves instead of a 9x-expanded transposing gather. The caller permutes the small result back.
+ *
+ * <p>What this is not: thread-safe. Each worker owns one instance per call.
+ */
+final class Im2colT implements Panels.PackB {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+    private final int cg, h, w, pq, padH, padW, hp, wp, imageStride;
+    private final int[] offsets;   // (r*dilH*wp + s*dilW) * cg + c for column (r, s, c)
+    private final int[] positions; // (p*strideH*wp + q*strideW) * cg for depth pq
+    private float[] src;
+
+    Im2colT(int cg, int h, int w, int r, int s, int p, int q, int strideH, int strideW, int padH, int padW,
+            int dilH, int dilW, Scratch scratch) {
+        this.cg = cg;
+        this.h = h;
+        this.w = w;
+        this.pq = p * q;
+        this.padH = padH;
+        this.padW = padW;
+        this.hp = h + 2 * padH;
+        this.wp = w + 2 * padW;
+        this.imageStride = hp * wp * cg;
+        this.offsets = scratch.ints(Scratch.OFFSETS, r * s * cg);
+        this.positions = scratch.ints(Scratch.POSITIONS, pq);
+        for (int rr = 0, j = 0; rr < r; rr++)
+            for (int ss = 0; ss < s; ss++)
+                for (int c = 0; c < cg; c++) offsets[j++] = (rr * dilH * wp + ss * dilW) * cg + c;
+        for (int op = 0; op < p; op++)
+            for (int oq = 0; oq < q; oq++) positions[op * q + oq] = (op * strideH * wp + oq * strideW) * cg;
+    }
+
+    /**
+     * Copies images [n0, n0 + count) of x: (n, cTotal, h, w), channels [cStart, cStart + cg), to
+     * channels-last zero-padded planes (count, hp, wp, cg) in scratch.
+     */
+    void images(float[] x, int n0, int count, int cTotal, int cStart, Scratch scratch) {
+        src = scratch.floats(Scratch.PADDED, count * imageStride);
+        Arrays.fill(src, 0, count * imageStride, 0f);
+        int hw = h * w;
+        for (int img = 0; img < count; img++) {
+            int xBase = ((n0 + img) * cTotal + cStart) * hw, dBase = img * imageStride;
+            for (int ih = 0; ih < h; ih++) {              // one padded row (wp * cg floats) stays in L1
+                int dRow = dBase + ((ih + padH) * wp + padW) * cg;
+                for (int c = 0; c < cg; c++) {
+                    int sRow = xBase + c * hw + ih * w;
+                    for (int iw = 0; iw < w; iw++) src[dRow + iw * cg + c] = x[sRow + iw];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void pack(int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jp = 0; jp * NR < nc; jp++) {
+            int cols = Math.min(NR, nc - jp * NR), first = j0 + jp * NR, o0 = offsets[first];
+            boolean contiguous = cols == NR;
+            for (int jj = 1; jj < cols && contiguous; jj++) contiguous = offsets[first + jj] == o0 + jj;
+            int img = p0 / pq, t = p0 - img * pq, d = jp * kc * NR;
+            for (int kk = 0; kk < kc; kk++, d += NR) {
+                int base = img * imageStride + positions[t];
+                if (contiguous) {
+                    FloatVector.fromArray(S, src, base + o0).intoArray(dst, d);
+                    FloatVector.fromArray(S, src, base + o0 + 8).intoArray(dst, d + 8);
+                } else {
+                    for (int jj = 0; jj < cols; jj++) dst[d + jj] = src[base + offsets[first + jj]];
+                    for (int jj = cols; jj < NR; jj++) dst[d + jj] = 0f;
+                }
+                if (++t == pq) {
+                    t = 0;
+                    img++;
+                }
+            }
+        }
+    }
+
+    /**
+     * The A operand: A(i, t) = dy[n0 + img][kStart + i][pq] with t = (img, pq) over consecutive
+     * images; dy: (n, kTotal, pq).
+     */
+    static Panels.PackA gradients(float[] dy, int n0, int kTotal, int kStart, int pq) {
+        return (i0, mc, p0, kc, mr, dst) -> {
+            for (int ip = 0; ip * mr < mc; ip++) {
+                int rows = Math.min(mr, mc - ip * mr), base = ip * kc * mr;
+                for (int ii = 0; ii < rows; ii++) {
+                    int row = kStart + i0 + ip * mr + ii;
+                    for (int kk = 0, t = p0; kk < kc; ) {
+                        int img = t / pq, off = t - img * pq, len = Math.min(pq - off, kc - kk);
+                        int src = ((n0 + img) * kTotal + row) * pq + off;
+                        for (int u = 0; u < len; u++) dst[base + (kk + u) * mr + ii] = dy[src + u];
+                        kk += len;
+                        t += len;
+                    }
+                }
+                for (int ii = rows; ii < mr; ii++)
+                    for (int kk = 0; kk < kc; kk++) dst[base + kk * mr + ii] = 0f;
+            }
+        };
+    }
+}
