@@ -24,27 +24,23 @@ class TrainerTest {
     @TempDir
     Path dir;
 
-    /** 3 x 8 x 8 images whose class (0..3) is the bright quadrant. */
-    static ImageDataset quadrants(int n, long seed) {
+    /** 3 x 8 x 8 noise images whose class is the brightest channel (red, green, blue) or none: crop/flip-proof. */
+    static ImageDataset colors(int n, long seed) {
         Rng rng = new Rng(seed);
         byte[] px = new byte[n * 192];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             labels[i] = rng.nextInt(4);
-            int r0 = labels[i] / 2 * 4, c0 = labels[i] % 2 * 4;
             for (int c = 0; c < 3; c++)
-                for (int y = 0; y < 8; y++)
-                    for (int x = 0; x < 8; x++) {
-                        boolean bright = y >= r0 && y < r0 + 4 && x >= c0 && x < c0 + 4;
-                        px[i * 192 + (c * 8 + y) * 8 + x] = (byte) ((bright ? 160 : 40) + rng.nextInt(60));
-                    }
+                for (int j = 0; j < 64; j++)
+                    px[i * 192 + c * 64 + j] = (byte) ((c == labels[i] ? 150 : 30) + rng.nextInt(80));
         }
-        return new ImageDataset("quadrants", px, labels, List.of("tl", "tr", "bl", "br"), 3, 8, 8);
+        return new ImageDataset("colors", px, labels, List.of("red", "green", "blue", "dark"), 3, 8, 8);
     }
 
     private List<EpochRecord> train(Path out, int epochs, boolean resume, Network net, Backend be) throws IOException {
         TrainConfig cfg = new TrainConfig("resnet20", 3, 16, 0.05, 0.9, 5e-4, false, 0, 42);
-        Trainer t = new Trainer(net, be, quadrants(96, 1), quadrants(64, 2), Normalization.unit(3), cfg, out);
+        Trainer t = new Trainer(net, be, colors(96, 1), colors(64, 2), Normalization.unit(3), cfg, out);
         return t.runEpochs(resume, epochs, new Trainer.Listener() {
             public void batch(int e, int i, int n, int size, float loss) {
                 assertTrue(Float.isFinite(loss));
@@ -81,7 +77,7 @@ class TrainerTest {
         var e = assertThrows(IOException.class, () -> train(out, 1, true, net(be), be));
         assertTrue(e.getMessage().contains("no resume file"), e.getMessage());
         train(out, 1, false, net(be), be);
-        Trainer other = new Trainer(net(be), be, quadrants(96, 1), quadrants(64, 2), Normalization.unit(3),
+        Trainer other = new Trainer(net(be), be, colors(96, 1), colors(64, 2), Normalization.unit(3),
                 new TrainConfig("resnet20", 3, 16, 0.1, 0.9, 5e-4, false, 0, 42), out);
         var e2 = assertThrows(IOException.class, () -> other.run(true, null));
         assertTrue(e2.getMessage().contains("was trained with"), e2.getMessage());
