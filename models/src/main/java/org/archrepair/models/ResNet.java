@@ -22,19 +22,10 @@ import java.util.List;
  * <p>Input (n, 3, h, w); kuangliu's avg_pool2d(4) equals global pooling at 32x32, and global pooling
  * is our choice at 64x64 (Tiny-ImageNet, ALGORITHM.md section 3.1). PyTorch default initialization.
  */
-public final class ResNet extends Network {
-    private final Conv2d conv1;
-    private final BatchNorm2d bn1;
-    private final List<Sequential> layers = new ArrayList<>();
-    private final Linear linear;
-
-    /** A residual unit that names its convs and their BNs for localization. */
-    interface Unit {
-        List<CandidateBlock.NeuronLayer> neuronLayers(String path);
-    }
+public final class ResNet extends StagedResNet {
 
     /** out = relu(bn2(conv3x3(relu(bn1(conv3x3_s(x))))) + shortcut(x)); expansion 1. */
-    public static final class BasicBlock extends Module implements Unit {
+    public static final class BasicBlock extends Module implements ResidualUnit {
         final Conv2d conv1, conv2;
         final BatchNorm2d bn1, bn2;
         final Module shortcut;
@@ -65,7 +56,7 @@ public final class ResNet extends Network {
     }
 
     /** conv1x1 + BN + ReLU, conv3x3 (stride here) + BN + ReLU, conv1x1 (x4) + BN, + shortcut, ReLU. */
-    public static final class Bottleneck extends Module implements Unit {
+    public static final class Bottleneck extends Module implements ResidualUnit {
         static final int EXPANSION = 4;
         final Conv2d conv1, conv2, conv3;
         final BatchNorm2d bn1, bn2, bn3;
@@ -113,8 +104,7 @@ public final class ResNet extends Network {
 
     private ResNet(String name, Init init, boolean bottleneck, int[] units, int classes) {
         super(name, classes);
-        conv1 = child("conv1", new Conv2d(init, 3, 64, 3, 1, 1));
-        bn1 = child("bn1", new BatchNorm2d(init, 64));
+        stem(new Conv2d(init, 3, 64, 3, 1, 1), new BatchNorm2d(init, 64));
         int in = 64;
         int[] planes = {64, 128, 256, 512};
         for (int s = 0; s < 4; s++) {
@@ -124,9 +114,9 @@ public final class ResNet extends Network {
                 blocks.add(bottleneck ? new Bottleneck(init, in, planes[s], stride) : new BasicBlock(init, in, planes[s], stride));
                 in = planes[s] * (bottleneck ? Bottleneck.EXPANSION : 1);
             }
-            layers.add(child("layer" + (s + 1), new Sequential(blocks)));
+            stage(blocks);
         }
-        linear = child("linear", new Linear(init, in, classes));
+        head(new Linear(init, in, classes));
     }
 
     public static ResNet resnet18(Init init, int classes) {
@@ -147,29 +137,5 @@ public final class ResNet extends Network {
 
     public static ResNet resnet152(Init init, int classes) {
         return new ResNet("resnet152", init, true, new int[]{3, 8, 36, 3}, classes);
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        Tensor out = Ops.relu(bn1.forward(conv1.forward(x)));
-        for (Sequential layer : layers) out = layer.forward(out);
-        return linear.forward(Ops.globalAvgPool(out));
-    }
-
-    /** The four stages (ALGORITHM.md 4.1); neurons include the projection-shortcut convs. */
-    @Override
-    public List<CandidateBlock> candidateBlocks() {
-        List<CandidateBlock> out = new ArrayList<>();
-        for (int s = 0; s < layers.size(); s++) {
-            String stage = "layer" + (s + 1);
-            List<String> units = new ArrayList<>();
-            List<CandidateBlock.NeuronLayer> convs = new ArrayList<>();
-            layers.get(s).children().forEach((b, unit) -> {
-                units.add(stage + "." + b);
-                convs.addAll(((Unit) unit).neuronLayers(stage + "." + b));
-            });
-            out.add(new CandidateBlock(stage, units, convs));
-        }
-        return out;
     }
 }

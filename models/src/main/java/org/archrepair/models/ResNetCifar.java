@@ -7,7 +7,6 @@ import org.archrepair.engine.nn.Conv2d;
 import org.archrepair.engine.nn.Init;
 import org.archrepair.engine.nn.Linear;
 import org.archrepair.engine.nn.Module;
-import org.archrepair.engine.nn.Sequential;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +19,13 @@ import java.util.List;
  *
  * <p>Input (n, 3, 32, 32) normalized with the ImageNet mean/std the authors used; output logits.
  */
-public final class ResNetCifar extends Network {
-    private final Conv2d conv1;
-    private final BatchNorm2d bn1;
-    private final List<Sequential> layers = new ArrayList<>();
-    private final Linear linear;
+public final class ResNetCifar extends StagedResNet {
 
     /**
      * relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), where the shortcut is the identity or,
      * when the stage changes shape, x[:, :, ::2, ::2] zero-padded by planes/4 channels on each side.
      */
-    public static final class BasicBlock extends Module {
+    public static final class BasicBlock extends Module implements ResidualUnit {
         final Conv2d conv1, conv2;
         final BatchNorm2d bn1, bn2;
         final int stride, padChannels;
@@ -51,12 +46,17 @@ public final class ResNetCifar extends Network {
             Tensor shortcut = padChannels == 0 ? x : Ops.padChannels(Ops.subsample(x, stride), padChannels, padChannels);
             return Ops.relu(Ops.add(out, shortcut));
         }
+
+        @Override
+        public List<CandidateBlock.NeuronLayer> neuronLayers(String path) {
+            return List.of(new CandidateBlock.NeuronLayer(path + ".conv1", path + ".bn1", conv1.out),
+                    new CandidateBlock.NeuronLayer(path + ".conv2", path + ".bn2", conv2.out));
+        }
     }
 
     private ResNetCifar(String name, Init init, int blocksPerStage, int classes) {
         super(name, classes);
-        conv1 = child("conv1", new Conv2d(init, 3, 16, 3, 1, 1));
-        bn1 = child("bn1", new BatchNorm2d(init, 16));
+        stem(new Conv2d(init, 3, 16, 3, 1, 1), new BatchNorm2d(init, 16));
         int in = 16;
         int[] planes = {16, 32, 64};
         for (int s = 0; s < 3; s++) {
@@ -65,9 +65,9 @@ public final class ResNetCifar extends Network {
                 blocks.add(new BasicBlock(init, in, planes[s], b == 0 && s > 0 ? 2 : 1));
                 in = planes[s];
             }
-            layers.add(child("layer" + (s + 1), new Sequential(blocks)));
+            stage(blocks);
         }
-        linear = child("linear", new Linear(init, 64, classes));
+        head(new Linear(init, 64, classes));
         heInit(init.fork("kaiming"));
     }
 
@@ -97,32 +97,5 @@ public final class ResNetCifar extends Network {
 
     public static ResNetCifar resnet110(Init init, int classes) {
         return new ResNetCifar("resnet110", init, 18, classes);
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        Tensor out = Ops.relu(bn1.forward(conv1.forward(x)));
-        for (Sequential layer : layers) out = layer.forward(out);
-        return linear.forward(Ops.globalAvgPool(out));
-    }
-
-    /** The three stages; each BasicBlock contributes conv1 (normalized by bn1) and conv2 (bn2). */
-    @Override
-    public List<CandidateBlock> candidateBlocks() {
-        List<CandidateBlock> out = new ArrayList<>();
-        for (int s = 0; s < layers.size(); s++) {
-            String stage = "layer" + (s + 1);
-            List<String> units = new ArrayList<>();
-            List<CandidateBlock.NeuronLayer> convs = new ArrayList<>();
-            for (String b : layers.get(s).children().keySet()) {
-                String unit = stage + "." + b;
-                BasicBlock block = (BasicBlock) layers.get(s).get(b);
-                units.add(unit);
-                convs.add(new CandidateBlock.NeuronLayer(unit + ".conv1", unit + ".bn1", block.conv1.out));
-                convs.add(new CandidateBlock.NeuronLayer(unit + ".conv2", unit + ".bn2", block.conv2.out));
-            }
-            out.add(new CandidateBlock(stage, units, convs));
-        }
-        return out;
     }
 }
