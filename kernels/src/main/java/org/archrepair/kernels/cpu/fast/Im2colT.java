@@ -67,6 +67,31 @@ final class Im2colT implements Panels.PackB {
         }
     }
 
+    /** The channels-last copies written by {@link #images}. */
+    float[] source() {
+        return src;
+    }
+
+    /** True when every 8 consecutive columns (r, s, c..c+7) are 8 consecutive floats of the copy. */
+    boolean direct() {
+        return cg % 8 == 0;
+    }
+
+    /** For {@link ConvGemm6x16}: where depth t = (image, p, q) of the last {@link #images} call starts. (count * pq) */
+    int[] depthOffsets(int count, Scratch scratch) {
+        int[] rows = scratch.ints(Scratch.ROWS, count * pq);
+        for (int img = 0, t = 0; img < count; img++)
+            for (int i = 0; i < pq; i++) rows[t++] = img * imageStride + positions[i];
+        return rows;
+    }
+
+    /** For {@link ConvGemm6x16}: where each 8-column half of the columns (r, s, c) starts; needs {@link #direct()}. */
+    int[] halfOffsets(int columns, Scratch scratch) {
+        int[] cols = scratch.ints(Scratch.COLS, (columns + 7) / 8);
+        for (int h = 0; h * 8 < columns; h++) cols[h] = offsets[h * 8];
+        return cols;
+    }
+
     @Override
     public void pack(int p0, int kc, int j0, int nc, float[] dst) {
         for (int jp = 0; jp * NR < nc; jp++) {
