@@ -55,6 +55,8 @@ public final class ConvFast {
         // Fewer images than workers: cut each image's columns too (any cut gives the same bits).
         int cuts = s.n() >= par.threads() ? 1 : Math.min((par.threads() + s.n() - 1) / s.n(), (pq + NR - 1) / NR);
         int units = s.n() * cuts, parts = Math.min(par.threads(), units);
+        float[] ap = packWeights(par, w, groups, kg, crs, false);
+        int aLen = Sgemm.packedLength(kg, crs);
         par.run(parts, (part, scratch) -> {
             Im2col col = direct ? null : new Im2col(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(),
                     s.strideW(), s.padH(), s.padW(), s.dilH(), s.dilW());
@@ -63,7 +65,6 @@ public final class ConvFast {
                 int j1 = Parallel.splitAligned(pq, cuts, u % cuts + 1, NR);
                 for (int g = 0; g < groups; g++) {
                     int xOff = (img * s.c() + g * cg) * hw, yOff = (img * s.k() + g * kg) * pq + j0;
-                    Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, false, 1f);
                     if (direct) {
                         float[] src = x;
                         if (!planes.isIdentity()) {
@@ -71,15 +72,33 @@ public final class ConvFast {
                             planes.split(x, xOff, cg, src);
                         }
                         int[] cols = outputHalves(s, planes, planes.isIdentity() ? xOff : 0, j0, j1, scratch);
-                        ConvGemm6x16.multiply(a, kg, crs, src, off, cols, j1 - j0, y, yOff, pq, false, scratch);
+                        Sgemm.multiplyDirect(ap, g * aLen, kg, crs, src, off, cols, j1 - j0, y, yOff, pq, false, scratch);
                     } else {
                         col.image(x, xOff, scratch);
                         Panels.PackB b = (p0, kc, jb, nc, dst) -> col.pack(p0, kc, j0 + jb, nc, dst);
-                        Sgemm.multiply(a, b, kg, j1 - j0, crs, y, yOff, pq, false, blockColumns(crs), scratch);
+                        Sgemm.multiply(ap, g * aLen, b, kg, j1 - j0, crs, y, yOff, pq, false, blockColumns(crs), scratch);
                     }
                 }
             }
         });
+    }
+
+    /**
+     * The weights of every group packed once for the GEMM drivers, shared by all workers (they
+     * pack disjoint panels). w: (groups * kg, crs) or, transposed, the (crs, kg) blocks of each
+     * group's (kg, crs) rows. Lives in the caller's scratch until the next call.
+     */
+    private static float[] packWeights(Parallel par, float[] w, int groups, int kg, int crs, boolean transposed) {
+        int rows = transposed ? crs : kg, depth = transposed ? kg : crs, len = Sgemm.packedLength(rows, depth);
+        float[] ap = par.callerScratch().floats(Scratch.PACK_A, groups * len);
+        int parts = par.partsFor((long) groups * rows * depth, 1 << 16);
+        par.run(parts, (part, scratch) -> {
+            for (int g = 0; g < groups; g++) {
+                Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, transposed, 1f);
+                Sgemm.packA(a, rows, depth, ap, g * len, part, parts);
+            }
+        });
+        return ap;
     }
 
     /** Where output columns j0, j0 + 8, ... (each 8 in one output row) read the phase planes at srcOff. */
@@ -146,18 +165,18 @@ public final class ConvFast {
         int hw = s.h() * s.w(), pq = s.p() * s.q(), block = Math.min(blockColumns(crs), (pq + NR - 1) / NR * NR);
         PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
         int[] off = tapOffsets(s, planes, cg);
-        int parts = Math.min(par.threads(), s.n());
+        int parts = Math.min(par.threads(), s.n()), aLen = Sgemm.packedLength(crs, kg);
+        float[] ap = packWeights(par, w, groups, kg, crs, true);
         par.run(parts, (part, scratch) -> {
             float[] columns = scratch.floats(Scratch.COLUMNS, crs * block);
             float[] sum = scratch.floats(Scratch.PADDED, cg * planes.size());
             for (int img = Parallel.split(s.n(), parts, part); img < Parallel.split(s.n(), parts, part + 1); img++)
                 for (int g = 0; g < groups; g++) {
                     Arrays.fill(sum, 0, cg * planes.size(), 0f);
-                    Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, true, 1f);
                     for (int j0 = 0; j0 < pq; j0 += block) {
                         int nc = Math.min(block, pq - j0);
                         Panels.PackB b = Panels.matrixB(dy, (img * s.k() + g * kg) * pq + j0, pq, false);
-                        Sgemm.multiply(a, b, crs, nc, kg, columns, 0, nc, false, blockColumns(kg), scratch);
+                        Sgemm.multiply(ap, g * aLen, b, crs, nc, kg, columns, 0, nc, false, blockColumns(kg), scratch);
                         addColumns(columns, nc, j0, s.q(), s.strideH() * planes.wq, off, crs, sum);
                     }
                     for (int c = 0; c < cg; c++) planes.merge(sum, c * planes.size(), dx, (img * s.c() + g * cg + c) * hw);
@@ -199,12 +218,13 @@ public final class ConvFast {
                 for (int b0 = n0; b0 < n1; b0 += perBlock) {
                     int count = Math.min(perBlock, n1 - b0);
                     col.images(x, b0, count, s.c(), g * cg, scratch);
-                    Panels.PackA a = Im2colT.gradients(dy, b0, s.k(), g * kg, pq);
+                    float[] ap = scratch.floats(Scratch.PACK_A, Sgemm.packedLength(kg, count * pq));
+                    Sgemm.packA(Im2colT.gradients(dy, b0, s.k(), g * kg, pq), kg, count * pq, ap, 0, 0, 1);
                     if (col.direct())
-                        ConvGemm6x16.multiply(a, kg, count * pq, col.source(), col.depthOffsets(count, scratch),
+                        Sgemm.multiplyDirect(ap, 0, kg, count * pq, col.source(), col.depthOffsets(count, scratch),
                                 col.halfOffsets(crs, scratch), crs, partial, g * kg * crs, crs, b0 > n0, scratch);
                     else
-                        Sgemm.multiply(a, col, kg, crs, count * pq, partial, g * kg * crs, crs, b0 > n0,
+                        Sgemm.multiply(ap, 0, col, kg, crs, count * pq, partial, g * kg * crs, crs, b0 > n0,
                                 blockColumns(count * pq), scratch);
                 }
         });

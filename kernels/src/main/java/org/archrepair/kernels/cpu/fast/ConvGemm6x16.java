@@ -31,29 +31,28 @@ final class ConvGemm6x16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     /**
-     * C = A B or C += A B. A: (m, depth) via a; B as above; C: c[cOff + i*ldc + j] for j in [0, n).
-     * depth > 0; rowOff: (depth); colOff: (ceil(n / 8)).
+     * C = A B or C += A B. A: (m, depth) packed whole by {@link Sgemm#packA} into ap[apOff..]; B as above;
+     * C: c[cOff + i*ldc + j] for j in [0, n). depth > 0; rowOff: (depth); colOff: (ceil(n / 8)).
      */
-    static void multiply(Panels.PackA a, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
+    static void multiply(float[] ap, int apOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
                          float[] c, int cOff, int ldc, boolean accumulate, Scratch s) {
-        int slices = Sgemm.slices(depth), kcMax = Sgemm.sliceDepth(depth, slices, 0);
-        int mcMax = Math.min(Sgemm.mc(MR), (m + MR - 1) / MR * MR);
-        float[] ap = s.floats(Scratch.PACK_A, mcMax * kcMax), tile = s.floats(Scratch.TILE, MR * NR);
+        int slices = Sgemm.slices(depth), mPad = Gemm6x16.roundUp(m, MR);
+        int mcMax = Math.min(Sgemm.mc(MR), mPad);
+        float[] tile = s.floats(Scratch.TILE, MR * NR);
         for (int slice = 0, p0 = 0; slice < slices; slice++) {
             int kc = Sgemm.sliceDepth(depth, slices, slice);
             boolean acc = accumulate || slice > 0;
             for (int ic = 0; ic < m; ic += mcMax) {
-                int mc = Math.min(mcMax, m - ic);
-                a.pack(ic, mc, p0, kc, MR, ap);
+                int mc = Math.min(mcMax, m - ic), aOff = apOff + p0 * mPad + ic * kc;
                 for (int jt = 0; jt < n; jt += NR) {
                     int nr = Math.min(NR, n - jt), b0 = colOff[jt / 8];
                     int b1 = nr > 8 ? colOff[jt / 8 + 1] : b0;            // a missing half reads a valid dummy
                     for (int ir = 0; ir < mc; ir += MR) {
-                        int mr = Math.min(MR, mc - ir), ci = cOff + (ic + ir) * ldc + jt;
+                        int mr = Math.min(MR, mc - ir), ci = cOff + (ic + ir) * ldc + jt, ao = aOff + ir * kc;
                         if (mr == MR && nr == NR) {
-                            kernel(ap, ir * kc, src, b0, b1, rowOff, p0, kc, c, ci, ldc, acc);
+                            kernel(ap, ao, src, b0, b1, rowOff, p0, kc, c, ci, ldc, acc);
                         } else {
-                            kernel(ap, ir * kc, src, b0, b1, rowOff, p0, kc, tile, 0, NR, false);
+                            kernel(ap, ao, src, b0, b1, rowOff, p0, kc, tile, 0, NR, false);
                             for (int i = 0; i < mr; i++)
                                 for (int jj = 0; jj < nr; jj++)
                                     c[ci + i * ldc + jj] = acc ? c[ci + i * ldc + jj] + tile[i * NR + jj] : tile[i * NR + jj];

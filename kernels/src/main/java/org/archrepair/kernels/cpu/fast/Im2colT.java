@@ -121,9 +121,9 @@ final class Im2colT implements Panels.PackB {
      * images; dy: (n, kTotal, pq).
      */
     static Panels.PackA gradients(float[] dy, int n0, int kTotal, int kStart, int pq) {
-        return (i0, mc, p0, kc, mr, dst) -> {
+        return (i0, mc, p0, kc, mr, dst, dstOff) -> {
             for (int ip = 0; ip * mr < mc; ip++) {
-                int rows = Math.min(mr, mc - ip * mr), base = ip * kc * mr;
+                int rows = Math.min(mr, mc - ip * mr), base = dstOff + ip * kc * mr;
                 for (int ii = 0; ii < rows; ii++) {
                     int row = kStart + i0 + ip * mr + ii;
                     for (int kk = 0, t = p0; kk < kc; ) {

@@ -64,15 +64,13 @@ final class PhasePlanes {
 
     /** dx plane at dxOff: (h, w) = the in-image part of the phases at src[srcOff] (the inverse of split for one plane). */
     void merge(float[] src, int srcOff, float[] dx, int dxOff) {
-        for (int i = 0; i < h; i++) {
-            int d = dxOff + i * w;
-            if (strideW == 1) {
-                System.arraycopy(src, srcOff + (i + padH) * wq + padW, dx, d, w);
-                continue;
-            }
-            for (int j = 0; j < w; j++) {
-                int col = j + padW;
-                dx[d + j] = src[srcOff + ((col % strideW) * hp + i + padH) * wq + col / strideW];
+        int sw = strideW;
+        for (int f = 0; f < sw; f++) {
+            int tLo = Math.max(0, -Math.floorDiv(f - padW, sw)), tHi = Math.min(wq - 1, Math.floorDiv(w - 1 + padW - f, sw));
+            for (int i = 0; i < h; i++) {
+                int s = srcOff + (f * hp + i + padH) * wq, d = dxOff + i * w + f - padW;
+                if (sw == 1) System.arraycopy(src, s + tLo, dx, d + tLo, tHi - tLo + 1);
+                else for (int t = tLo; t <= tHi; t++) dx[d + t * sw] = src[s + t];
             }
         }
     }
