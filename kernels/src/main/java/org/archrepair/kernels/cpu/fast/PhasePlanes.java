@@ -45,9 +45,14 @@ final class PhasePlanes {
         return padH == 0 && padW == 0 && strideW == 1 && wq == w;
     }
 
-    /** dst[plane * size() ...] = phases of x planes [xOff + plane * h * w] for plane in [0, planes). */
+    /** dst[plane * size() ...] = phases of x planes [xOff + plane * h * w] for plane in [0, planes), padded with zeros. */
     void split(float[] x, int xOff, int planes, float[] dst) {
-        Arrays.fill(dst, 0, planes * size(), 0f);
+        split(x, xOff, planes, dst, 0f);
+    }
+
+    /** {@link #split(float[], int, int, float[])} with another padding value (max pooling pads with -infinity). */
+    void split(float[] x, int xOff, int planes, float[] dst, float padding) {
+        Arrays.fill(dst, 0, planes * size(), padding);
         int sw = strideW;
         for (int f = 0; f < sw; f++) {
             // in-image columns of phase f: 0 <= t*sw + f - padW < w

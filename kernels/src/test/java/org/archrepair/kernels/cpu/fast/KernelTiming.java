@@ -1,6 +1,16 @@
 package org.archrepair.kernels.cpu.fast;
 
+import org.archrepair.kernels.Backend;
+import org.archrepair.kernels.BatchNormSpec;
+import org.archrepair.kernels.BinaryOp;
+import org.archrepair.kernels.BroadcastSpec;
 import org.archrepair.kernels.Conv2dSpec;
+import org.archrepair.kernels.DType;
+import org.archrepair.kernels.DeviceBuffer;
+import org.archrepair.kernels.Pool2dSpec;
+import org.archrepair.kernels.SgdSpec;
+import org.archrepair.kernels.UnaryOp;
+import org.archrepair.kernels.cpu.CpuBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -88,5 +98,37 @@ class KernelTiming {
                     print("conv bwdW " + name, threads, flops, time(() -> ConvFast.backwardWeight(par, s, x, y, dw), flops));
                 }
             }
+    }
+
+    /** The memory-bound primitives of a ResNet-20 step on its largest activation, (128, 16, 32, 32). */
+    @Test
+    void trainingStepPrimitives() {
+        int n = 128, c = 16, hw = 1024, len = n * c * hw;
+        for (CpuBackend be : new CpuBackend[]{CpuBackend.reference(), CpuBackend.fast(1), CpuBackend.fast(2)})
+            try (be) {
+                String tag = be.isFast() ? "fast" : "reference";
+                DeviceBuffer x = be.upload(random(len)), y = be.allocate(DType.F32, len), dy = be.upload(random(len));
+                DeviceBuffer dx = be.allocate(DType.F32, len), g = be.upload(random(c)), b = be.upload(random(c));
+                DeviceBuffer rm = be.allocate(DType.F32, c), rv = be.allocate(DType.F32, c), sm = be.allocate(DType.F32, c);
+                DeviceBuffer si = be.allocate(DType.F32, c), dg = be.allocate(DType.F32, c), db = be.allocate(DType.F32, c);
+                BatchNormSpec bn = BatchNormSpec.of(n, c, hw);
+                BroadcastSpec bc = BroadcastSpec.of(new int[]{n, c, 32, 32}, new int[]{1, c, 1, 1});
+                Pool2dSpec pool = Pool2dSpec.of(n, c, 32, 32, 3, 1, 1);
+                DeviceBuffer am = be.allocate(DType.I32, pool.yLength());
+                report(tag + " batchnorm train", be, () -> be.batchNormForwardTrain(bn, x, g, b, rm, rv, y, sm, si));
+                report(tag + " batchnorm backward", be, () -> be.batchNormBackward(bn, x, dy, g, sm, si, dx, dg, db));
+                report(tag + " relu", be, () -> be.unary(UnaryOp.RELU, x, y));
+                report(tag + " relu backward", be, () -> be.reluBackward(x, dy, dx));
+                report(tag + " add channel bias", be, () -> be.binary(BinaryOp.ADD, bc, x, g, y));
+                report(tag + " sumTo channels", be, () -> be.sumTo(new int[]{n, c, 32, 32}, x, new int[]{1, c, 1, 1}, g));
+                report(tag + " max pool 3x3 s1", be, () -> be.maxPool2dForward(pool, x, y, am));
+                report(tag + " avg pool 3x3 s1", be, () -> be.avgPool2dForward(pool, x, y));
+                report(tag + " sgd momentum", be, () -> be.sgdStep(new SgdSpec(0.1f, 0.9f, 0f, 5e-4f, false, false), x, dy, y));
+            }
+    }
+
+    private static void report(String what, Backend be, Body body) {
+        double t = time(body, 2e7);
+        System.out.printf(Locale.ROOT, "%-44s %9.3f ms%n", what + " (" + be + ")", t * 1e3);
     }
 }
