@@ -58,6 +58,9 @@ public final class ConvFast {
         float[] ap = packWeights(par, w, groups, kg, crs, false);
         int aLen = Sgemm.packedLength(kg, crs);
         par.run(parts, (part, scratch) -> {
+            // This worker's phase planes, padded once: copy() only writes in-image positions.
+            float[] src = direct && !planes.isIdentity() ? scratch.floats(Scratch.PADDED, cg * planes.size()) : x;
+            if (src != x) planes.pad(src, cg, 0f);
             Im2col col = direct ? null : new Im2col(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(),
                     s.strideW(), s.padH(), s.padW(), s.dilH(), s.dilW());
             for (int u = Parallel.split(units, parts, part); u < Parallel.split(units, parts, part + 1); u++) {
@@ -66,11 +69,7 @@ public final class ConvFast {
                 for (int g = 0; g < groups; g++) {
                     int xOff = (img * s.c() + g * cg) * hw, yOff = (img * s.k() + g * kg) * pq + j0;
                     if (direct) {
-                        float[] src = x;
-                        if (!planes.isIdentity()) {
-                            src = scratch.floats(Scratch.PADDED, cg * planes.size());
-                            planes.split(x, xOff, cg, src);
-                        }
+                        if (src != x) planes.copy(x, xOff, cg, src);
                         int[] cols = outputHalves(s, planes, planes.isIdentity() ? xOff : 0, j0, j1, scratch);
                         Sgemm.multiplyDirect(ap, g * aLen, kg, crs, src, off, cols, j1 - j0, y, yOff, pq, false, scratch);
                     } else {

@@ -1,5 +1,8 @@
 package org.archrepair.kernels.cpu.fast;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -16,6 +19,8 @@ import java.util.Arrays;
  * {@link #tap} offsets. What this is not: a layout the rest of the engine sees.
  */
 final class PhasePlanes {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
     final int h, w, padH, padW, strideW, hp, wq;
 
     /** Geometry for planes of h x w read by a kernel of width s (dilation dilW) producing q columns. */
@@ -45,24 +50,34 @@ final class PhasePlanes {
         return padH == 0 && padW == 0 && strideW == 1 && wq == w;
     }
 
-    /** dst[plane * size() ...] = phases of x planes [xOff + plane * h * w] for plane in [0, planes), padded with zeros. */
-    void split(float[] x, int xOff, int planes, float[] dst) {
-        split(x, xOff, planes, dst, 0f);
+    /**
+     * Fills the phases of {@code planes} planes at dst with the padding value. {@link #copy} never
+     * writes a padding position, so a worker pads its buffer once per call and then copies plane
+     * after plane into it: re-padding every plane cost more than the arithmetic of a depthwise
+     * convolution.
+     */
+    void pad(float[] dst, int planes, float padding) {
+        Arrays.fill(dst, 0, planes * size(), padding);
     }
 
-    /** {@link #split(float[], int, int, float[])} with another padding value (max pooling pads with -infinity). */
-    void split(float[] x, int xOff, int planes, float[] dst, float padding) {
-        Arrays.fill(dst, 0, planes * size(), padding);
+    /** The in-image positions of the phases at dst[plane * size()] = x planes at xOff: (planes, h, w). */
+    void copy(float[] x, int xOff, int planes, float[] dst) {
         int sw = strideW;
         for (int f = 0; f < sw; f++) {
             // in-image columns of phase f: 0 <= t*sw + f - padW < w
             int tLo = Math.max(0, -Math.floorDiv(f - padW, sw)), tHi = Math.min(wq - 1, Math.floorDiv(w - 1 + padW - f, sw));
-            if (tHi < tLo) continue;
+            int len = tHi - tLo + 1;
+            if (len <= 0) continue;
             for (int plane = 0; plane < planes; plane++)
                 for (int i = 0; i < h; i++) {
-                    int d = plane * size() + (f * hp + i + padH) * wq, src = xOff + (plane * h + i) * w + f - padW;
-                    if (sw == 1) System.arraycopy(x, src + tLo, dst, d + tLo, tHi - tLo + 1);
-                    else for (int t = tLo; t <= tHi; t++) dst[d + t] = x[src + t * sw];
+                    int d = plane * size() + (f * hp + i + padH) * wq + tLo, src = xOff + (plane * h + i) * w + f - padW + tLo * sw;
+                    if (sw == 1) {
+                        int t = 0;
+                        for (; t + 8 <= len; t += 8) FloatVector.fromArray(S, x, src + t).intoArray(dst, d + t);
+                        for (; t < len; t++) dst[d + t] = x[src + t];
+                    } else {
+                        for (int t = 0; t < len; t++) dst[d + t] = x[src + t * sw];
+                    }
                 }
         }
     }

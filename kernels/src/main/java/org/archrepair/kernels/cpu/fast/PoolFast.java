@@ -64,8 +64,9 @@ public final class PoolFast {
         IntVector lanes = IntVector.zero(I8).addIndex(sw);                   // lane * strideW
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
+            ph.pad(buf, 1, Float.NEGATIVE_INFINITY);
             for (int plane = lo; plane < hi; plane++) {
-                ph.split(x, plane * H * W, 1, buf, Float.NEGATIVE_INFINITY);
+                ph.copy(x, plane * H * W, 1, buf);
                 int yb = plane * P * Q;
                 for (int p = 0; p < P; p++) {
                     int top = p * s.strideH() - s.padH();
@@ -122,8 +123,9 @@ public final class PoolFast {
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             double[] count = new double[Q + 8];
+            ph.pad(buf, 1, 0f);
             for (int plane = lo; plane < hi; plane++) {
-                ph.split(x, plane * H * W, 1, buf);
+                ph.copy(x, plane * H * W, 1, buf);
                 int yb = plane * P * Q;
                 for (int p = 0; p < P; p++) {
                     int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + kh, H);
