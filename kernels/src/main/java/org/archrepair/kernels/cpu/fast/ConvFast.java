@@ -10,25 +10,32 @@ import java.util.Arrays;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
- * Convolution as implicit GEMM, any stride, padding, dilation and groups (one GEMM per group).
- * When output rows are a multiple of 8 wide the GEMM reads B straight from phase planes of the
- * image ({@link ConvGemm6x16}); otherwise im2col is folded into the packing of B ({@link Im2col}).
- * Both compute every output with the same sequence of operations. Work is split over images with
- * a fixed partition.
- *
+ * Convolution as implicit GEMM, any stride, padding, dilation and groups (one GEMM per group),
+ * work split over images with a fixed partition. The weights are packed once per call and shared
+ * by the workers. B is never materialized as an im2col matrix:
+ * <ul>
+ *   <li>when output rows are a multiple of 8 wide, the GEMM reads B in place from {@link PhasePlanes}
+ *       of the image through offset tables ({@link Sgemm#multiplyDirect}); a 1x1 stride-1 convolution
+ *       without padding reads the input itself, with no copy at all;
+ *   <li>otherwise im2col is folded into the packing of B ({@link Im2col}).
+ * </ul>
+ * Both compute every output with the same sequence of operations.
  * <ul>
  *   <li>forward: {@code y[n] = W (k x crs) * col(x[n]) (crs x pq)}, stored straight into NCHW;
  *   <li>backward data, stride 1: a forward convolution of dy with the flipped, transposed kernel
- *       (same packing and GEMM, output straight into dx); other strides:
- *       {@code W^T dy[n]} in L2-sized column blocks, added into phase planes of dx (col2im);
- *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T}, each worker summing its images into its
- *       own partial, the partials added in worker order (bitwise reproducible per thread count).
+ *       (output straight into dx); other strides: {@code W^T dy[n]} in L2-sized column blocks,
+ *       added into phase planes of dx where the forward pass read them (col2im), then unpacked;
+ *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T} with the depth running over (image, p, q)
+ *       of a few images at a time, B read from channels-last copies ({@link Im2colT}); each worker
+ *       sums its images into its own partial, the partials are added in worker order.
  * </ul>
  * Forward and backward data compute each output element with one GEMM whose depth slices depend
- * only on the shape, so they are bitwise identical for any thread count.
+ * only on the shape, so they are bitwise identical for any thread count; the weight gradient is
+ * bitwise reproducible for a given thread count.
  *
  * <p>Depthwise convolutions (groups == c == k) are routed to the direct {@link DepthwiseConv}.
- * What this is not: argument checking (done by CpuBackend). Buffers: x: (n, c, h, w), w: (k, c/groups, r, s), y: (n, k, p, q).
+ * What this is not: argument checking (done by CpuBackend).
+ * Buffers: x: (n, c, h, w), w: (k, c/groups, r, s), y: (n, k, p, q).
  */
 public final class ConvFast {
     private ConvFast() {
