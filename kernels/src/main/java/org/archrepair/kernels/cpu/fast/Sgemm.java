@@ -7,11 +7,12 @@ import static org.archrepair.kernels.cpu.fast.Panels.NR;
  * transpose combinations, offsets, leading dimensions, alpha, beta with beta == 0 ignoring C), and
  * the serial entry point the convolutions call from inside their own parallel parts.
  *
- * <p>Threads: the output is cut into tile-aligned column ranges (or row ranges when C is tall and
- * narrow), one per worker, each with its own packing buffers. Every C element is computed by one
- * worker with depth slices that depend only on k, so the result is bitwise the same for any thread
- * count. Alpha is folded into the packing of A; a beta other than 0 or 1 scales C first (that is
- * exactly the reference's {@code beta * C} term, added last).
+ * <p>Threads: the output is cut into tile-aligned column ranges, one per worker, sharing one
+ * packed A (packed by all workers) and packing their own B panels; when C is tall and narrow, into
+ * row ranges, each worker packing its own rows of A. Every C element is computed by one worker
+ * with depth slices that depend only on k, so the result is bitwise the same for any thread count
+ * (and for either tile height). Alpha is folded into the packing of A; a beta other than 0 or 1
+ * scales C first (that is exactly the reference's {@code beta * C} term, added last).
  *
  * <p>What this is not: a batched or strided-batched GEMM, or a place for convolution logic.
  */

@@ -14,6 +14,8 @@ import org.archrepair.kernels.cpu.CpuBackend;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -24,8 +26,9 @@ import java.util.Random;
  * run it with
  * <pre>mvn -q -pl kernels test -Dtest=KernelTiming -Dsurefire.failIfNoSpecifiedTests=false -Dperf.excluded=none</pre>
  * It prints the median of 7 timed repetitions (after warm-up) in ms and GFLOP/s, for 1 and 2
- * threads: SGEMM on square sizes and the skinny shapes of convolution, and the three convolution
- * passes on the ResNet-20 layers at batch 128. Nothing is asserted.
+ * threads (and, for 1 thread, the median CPU time of the thread): SGEMM on square sizes and the
+ * skinny shapes of convolution, the three convolution passes on the ResNet-20 layers at batch 128,
+ * and the memory-bound primitives of a training step. Nothing is asserted.
  */
 @Tag("perf")
 class KernelTiming {
@@ -34,18 +37,25 @@ class KernelTiming {
         void run();
     }
 
-    /** Median seconds of one run of body. */
-    private static double time(Body body, double flops) {
+    /**
+     * Seconds per run of body: {wall-clock median, median CPU time of the calling thread}, over 7
+     * timed repetitions after warm-up. On one thread the CPU time does not count time spent
+     * descheduled, so it is the robust number on a machine shared with other jobs.
+     */
+    private static double[] time(Body body, double flops) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int reps = (int) Math.max(1, Math.min(50, 3e8 / flops));
         for (int i = 0; i < 3; i++) body.run();
-        double[] t = new double[7];
-        for (int r = 0; r < t.length; r++) {
-            long t0 = System.nanoTime();
+        double[] wall = new double[7], cpu = new double[7];
+        for (int r = 0; r < wall.length; r++) {
+            long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
             for (int i = 0; i < reps; i++) body.run();
-            t[r] = (System.nanoTime() - t0) / 1e9 / reps;
+            wall[r] = (System.nanoTime() - t0) / 1e9 / reps;
+            cpu[r] = (mx.getCurrentThreadCpuTime() - c0) / 1e9 / reps;
         }
-        Arrays.sort(t);
-        return t[t.length / 2];
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        return new double[]{wall[wall.length / 2], cpu[cpu.length / 2]};
     }
 
     private static float[] random(long n) {
@@ -55,9 +65,11 @@ class KernelTiming {
         return a;
     }
 
-    private static void print(String what, int threads, double flops, double seconds) {
-        System.out.printf(Locale.ROOT, "%-44s %d thr %9.3f ms %7.1f GFLOP/s%n", what, threads, seconds * 1e3,
-                flops / seconds / 1e9);
+    private static void print(String what, int threads, double flops, double[] t) {
+        String cpu = threads == 1 ? String.format(Locale.ROOT, "   (thread CPU %8.3f ms %6.1f GFLOP/s)", t[1] * 1e3,
+                flops / t[1] / 1e9) : "";
+        System.out.printf(Locale.ROOT, "%-34s %d thr %9.3f ms %7.1f GFLOP/s%s%n", what, threads, t[0] * 1e3,
+                flops / t[0] / 1e9, cpu);
     }
 
     @Test
@@ -70,8 +82,8 @@ class KernelTiming {
                     int m = s[0], n = s[1], k = s[2];
                     float[] a = random((long) m * k), b = random((long) k * n), c = new float[m * n];
                     double flops = 2.0 * m * n * k;
-                    double t = time(() -> Sgemm.gemm(par, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n), flops);
-                    print("sgemm " + m + "x" + n + "x" + k, threads, flops, t);
+                    print("sgemm " + m + "x" + n + "x" + k, threads, flops,
+                            time(() -> Sgemm.gemm(par, false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n), flops));
                 }
             }
     }
@@ -128,7 +140,8 @@ class KernelTiming {
     }
 
     private static void report(String what, Backend be, Body body) {
-        double t = time(body, 2e7);
-        System.out.printf(Locale.ROOT, "%-44s %9.3f ms%n", what + " (" + be + ")", t * 1e3);
+        double[] t = time(body, 2e7);
+        System.out.printf(Locale.ROOT, "%-60s %9.3f ms (thread CPU %8.3f ms)%n", what + " (" + be + ")", t[0] * 1e3,
+                t[1] * 1e3);
     }
 }
