@@ -26,6 +26,7 @@ final class Im2colT implements Panels.PackB {
     private final int[] offsets;   // (r*dilH*wp + s*dilW) * cg + c for column (r, s, c)
     private final int[] positions; // (p*strideH*wp + q*strideW) * cg for depth pq
     private float[] src;
+    private int padded;            // image slots of src whose padding is zeroed
 
     Im2colT(int cg, int h, int w, int r, int s, int p, int q, int strideH, int strideW, int padH, int padW,
             int dilH, int dilW, Scratch scratch) {
@@ -49,11 +50,16 @@ final class Im2colT implements Panels.PackB {
 
     /**
      * Copies images [n0, n0 + count) of x: (n, cTotal, h, w), channels [cStart, cStart + cg), to
-     * channels-last zero-padded planes (count, hp, wp, cg) in scratch.
+     * channels-last zero-padded planes (count, hp, wp, cg) in scratch. Only in-image positions are
+     * written, so the padding is zeroed once per instance (per worker and call), not per image.
      */
     void images(float[] x, int n0, int count, int cTotal, int cStart, Scratch scratch) {
-        src = scratch.floats(Scratch.PADDED, count * imageStride);
-        Arrays.fill(src, 0, count * imageStride, 0f);
+        float[] buf = scratch.floats(Scratch.PADDED, count * imageStride);
+        if (buf != src || count > padded) {
+            Arrays.fill(buf, 0, count * imageStride, 0f);
+            padded = count;
+            src = buf;
+        }
         int hw = h * w;
         for (int img = 0; img < count; img++) {
             int xBase = ((n0 + img) * cTotal + cStart) * hw, dBase = img * imageStride;
@@ -124,18 +130,16 @@ final class Im2colT implements Panels.PackB {
         return (i0, mc, p0, kc, mr, dst, dstOff) -> {
             for (int ip = 0; ip * mr < mc; ip++) {
                 int rows = Math.min(mr, mc - ip * mr), base = dstOff + ip * kc * mr;
-                for (int ii = 0; ii < rows; ii++) {
-                    int row = kStart + i0 + ip * mr + ii;
-                    for (int kk = 0, t = p0; kk < kc; ) {
-                        int img = t / pq, off = t - img * pq, len = Math.min(pq - off, kc - kk);
-                        int src = ((n0 + img) * kTotal + row) * pq + off;
-                        for (int u = 0; u < len; u++) dst[base + (kk + u) * mr + ii] = dy[src + u];
-                        kk += len;
-                        t += len;
-                    }
+                if (rows < mr) Arrays.fill(dst, base, base + kc * mr, 0f);
+                for (int kk = 0, t = p0; kk < kc; ) {          // runs of depth inside one image
+                    int img = t / pq, off = t - img * pq, len = Math.min(pq - off, kc - kk);
+                    int src = ((n0 + img) * kTotal + kStart + i0 + ip * mr) * pq + off;
+                    // written in order (mr values per depth step), read from mr row streams
+                    for (int u = 0, d = base + kk * mr; u < len; u++, d += mr)
+                        for (int ii = 0; ii < rows; ii++) dst[d + ii] = dy[src + ii * pq + u];
+                    kk += len;
+                    t += len;
                 }
-                for (int ii = rows; ii < mr; ii++)
-                    for (int kk = 0; kk < kc; kk++) dst[base + kk * mr + ii] = 0f;
             }
         };
     }
