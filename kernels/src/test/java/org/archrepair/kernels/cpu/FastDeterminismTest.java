@@ -107,6 +107,23 @@ class FastDeterminismTest {
         }
     }
 
+    @Test
+    void concurrentCallersAreSerializedNotMixed() throws Exception {
+        List<float[]> alone = run(2, FastDeterminismTest::step);
+        try (CpuBackend be = CpuBackend.fast(2)) {
+            List<List<float[]>> results = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread[] callers = new Thread[3];
+            for (int t = 0; t < callers.length; t++) {
+                callers[t] = new Thread(() -> results.add(step(be)));
+                callers[t].start();
+            }
+            for (Thread t : callers) t.join();
+            assertEquals(callers.length, results.size());
+            for (List<float[]> r : results)
+                for (int i = 0; i < alone.size(); i++) assertBits("concurrent caller, output " + i, alone.get(i), r.get(i));
+        }
+    }
+
     private static void assertBits(String what, float[] a, float[] b) {
         assertEquals(a.length, b.length, what);
         for (int i = 0; i < a.length; i++)
