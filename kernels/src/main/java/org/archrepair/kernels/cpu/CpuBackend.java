@@ -41,7 +41,9 @@ import java.util.Arrays;
  * <p>Every method first checks that its buffers belong to this backend and have the lengths the
  * spec implies, and fails naming the argument at fault; then it dispatches in one line. The fast
  * backend owns a fixed pool of {@code threads - 1} daemon workers ({@link Parallel}), released by
- * {@link #close()}; its results are bitwise reproducible for a given thread count.
+ * {@link #close()}; its results are bitwise reproducible for a given thread count. The compute
+ * primitives are synchronized: one fast kernel call spans several parallel phases that share the
+ * workers' scratch buffers, so concurrent calls from several threads are serialized, not mixed.
  */
 public class CpuBackend implements Backend {
 
@@ -170,26 +172,26 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- elementwise
 
     @Override
-    public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) {
+    public synchronized void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
         if (fast) ElementwiseFast.unary(par, op, xa, ya); else ElementwiseRef.unary(op, xa, ya);
     }
 
     @Override
-    public void reluBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx) {
+    public synchronized void reluBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx) {
         float[] ya = f(y, "y"), dya = f(dy, ya.length, "dy"), dxa = f(dx, ya.length, "dx");
         if (fast) ElementwiseFast.reluBackward(par, ya, dya, dxa); else ElementwiseRef.reluBackward(ya, dya, dxa);
     }
 
     @Override
-    public void binary(BinaryOp op, BroadcastSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y) {
+    public synchronized void binary(BinaryOp op, BroadcastSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y) {
         float[] aa = f(a, BroadcastSpec.volume(spec.aShape()), "a"), ba = f(b, BroadcastSpec.volume(spec.bShape()), "b");
         float[] ya = f(y, BroadcastSpec.volume(spec.yShape()), "y");
         if (fast) BroadcastFast.binary(par, op, spec, aa, ba, ya); else ElementwiseRef.binary(op, spec, aa, ba, ya);
     }
 
     @Override
-    public void sumTo(int[] xShape, DeviceBuffer x, int[] yShape, DeviceBuffer y) {
+    public synchronized void sumTo(int[] xShape, DeviceBuffer x, int[] yShape, DeviceBuffer y) {
         if (xShape.length != yShape.length)
             throw new IllegalArgumentException("sumTo: ranks differ, " + Arrays.toString(xShape) + " -> "
                     + Arrays.toString(yShape));
@@ -202,19 +204,19 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public void affine(DeviceBuffer x, DeviceBuffer y, float a, float b) {
+    public synchronized void affine(DeviceBuffer x, DeviceBuffer y, float a, float b) {
         float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
         if (fast) ElementwiseFast.affine(par, xa, ya, a, b); else ElementwiseRef.affine(xa, ya, a, b);
     }
 
     @Override
-    public void axpy(float a, DeviceBuffer x, DeviceBuffer y) {
+    public synchronized void axpy(float a, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
         if (fast) ElementwiseFast.axpy(par, a, xa, ya); else ElementwiseRef.axpy(a, xa, ya);
     }
 
     @Override
-    public double dot(DeviceBuffer a, DeviceBuffer b) {
+    public synchronized double dot(DeviceBuffer a, DeviceBuffer b) {
         float[] aa = f(a, "a"), ba = f(b, aa.length, "b");
         return fast ? ElementwiseFast.dot(par, aa, ba) : ElementwiseRef.dot(aa, ba);
     }
@@ -222,7 +224,7 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- gemm
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
                      float beta, DeviceBuffer c, long cOffset, int ldc) {
         float[] af = f(a, "A"), bf = f(b, "B"), cf = f(c, "C");
@@ -245,19 +247,19 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- convolution
 
     @Override
-    public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y) {
+    public synchronized void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y) {
         float[] xa = f(x, s.xLength(), "x"), wa = f(w, s.wLength(), "w"), ya = f(y, s.yLength(), "y");
         if (fast) ConvFast.forward(par, s, xa, wa, ya); else ConvRef.forward(s, xa, wa, ya);
     }
 
     @Override
-    public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
+    public synchronized void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
         float[] dya = f(dy, s.yLength(), "dy"), wa = f(w, s.wLength(), "w"), dxa = f(dx, s.xLength(), "dx");
         if (fast) ConvFast.backwardData(par, s, dya, wa, dxa); else ConvRef.backwardData(s, dya, wa, dxa);
     }
 
     @Override
-    public void conv2dBackwardWeight(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
+    public synchronized void conv2dBackwardWeight(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
         float[] xa = f(x, s.xLength(), "x"), dya = f(dy, s.yLength(), "dy"), dwa = f(dw, s.wLength(), "dw");
         if (fast) ConvFast.backwardWeight(par, s, xa, dya, dwa); else ConvRef.backwardWeight(s, xa, dya, dwa);
     }
@@ -265,39 +267,39 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- pooling
 
     @Override
-    public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y, DeviceBuffer argmax) {
+    public synchronized void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y, DeviceBuffer argmax) {
         float[] xa = f(x, s.xLength(), "x"), ya = f(y, s.yLength(), "y");
         int[] am = i(argmax, s.yLength(), "argmax");
         if (fast) PoolFast.maxForward(par, s, xa, ya, am); else PoolRef.maxForward(s, xa, ya, am);
     }
 
     @Override
-    public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer dx) {
+    public synchronized void maxPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer dx) {
         float[] dya = f(dy, s.yLength(), "dy"), dxa = f(dx, s.xLength(), "dx");
         int[] am = i(argmax, s.yLength(), "argmax");
         if (fast) PoolFast.maxBackward(par, s, dya, am, dxa); else PoolRef.maxBackward(s, dya, am, dxa);
     }
 
     @Override
-    public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
+    public synchronized void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, s.xLength(), "x"), ya = f(y, s.yLength(), "y");
         if (fast) PoolFast.avgForward(par, s, xa, ya); else PoolRef.avgForward(s, xa, ya);
     }
 
     @Override
-    public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
+    public synchronized void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
         float[] dya = f(dy, s.yLength(), "dy"), dxa = f(dx, s.xLength(), "dx");
         if (fast) PoolFast.avgBackward(par, s, dya, dxa); else PoolRef.avgBackward(s, dya, dxa);
     }
 
     @Override
-    public void globalAvgPoolForward(int n, int c, int hw, DeviceBuffer x, DeviceBuffer y) {
+    public synchronized void globalAvgPoolForward(int n, int c, int hw, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, (long) n * c * hw, "x"), ya = f(y, (long) n * c, "y");
         if (fast) PoolFast.globalAvgForward(par, n, c, hw, xa, ya); else PoolRef.globalAvgForward(n, c, hw, xa, ya);
     }
 
     @Override
-    public void globalAvgPoolBackward(int n, int c, int hw, DeviceBuffer dy, DeviceBuffer dx) {
+    public synchronized void globalAvgPoolBackward(int n, int c, int hw, DeviceBuffer dy, DeviceBuffer dx) {
         float[] dya = f(dy, (long) n * c, "dy"), dxa = f(dx, (long) n * c * hw, "dx");
         if (fast) PoolFast.globalAvgBackward(par, n, c, hw, dya, dxa); else PoolRef.globalAvgBackward(n, c, hw, dya, dxa);
     }
@@ -305,7 +307,7 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- batch norm
 
     @Override
-    public void batchNormForwardTrain(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
+    public synchronized void batchNormForwardTrain(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
                                       DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y,
                                       DeviceBuffer saveMean, DeviceBuffer saveInvStd) {
         checkPair(gamma, beta, "gamma", "beta");
@@ -321,7 +323,7 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public void batchNormForwardEval(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
+    public synchronized void batchNormForwardEval(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
                                      DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y) {
         checkPair(gamma, beta, "gamma", "beta");
         float[] xa = f(x, s.length(), "x"), g = fOrNull(gamma, s.c(), "gamma"), b = fOrNull(beta, s.c(), "beta");
@@ -331,7 +333,7 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public void batchNormBackward(BatchNormSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer gamma,
+    public synchronized void batchNormBackward(BatchNormSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer gamma,
                                   DeviceBuffer saveMean, DeviceBuffer saveInvStd,
                                   DeviceBuffer dx, DeviceBuffer dgamma, DeviceBuffer dbeta) {
         float[] xa = f(x, s.length(), "x"), dya = f(dy, s.length(), "dy"), g = fOrNull(gamma, s.c(), "gamma");
@@ -393,14 +395,14 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- mixed op
 
     @Override
-    public void mixedSumForward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer y) {
+    public synchronized void mixedSumForward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer y) {
         float[] ya = f(y, "y"), wa = f(weights, xs.length, "weights");
         float[][] xa = arrays(xs, ya.length, "xs");
         if (fast) ElementwiseFast.mixedSum(par, xa, wa, ya); else ChannelRef.mixedSum(xa, wa, ya);
     }
 
     @Override
-    public void mixedSumBackward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer dy,
+    public synchronized void mixedSumBackward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer dy,
                                  DeviceBuffer[] dxs, DeviceBuffer dweights) {
         float[] dya = f(dy, "dy");
         if (dxs.length != xs.length)
@@ -422,14 +424,14 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- optimizers
 
     @Override
-    public void sgdStep(SgdSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer buf) {
+    public synchronized void sgdStep(SgdSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer buf) {
         float[] wa = f(w, "w"), ga = f(g, wa.length, "g");
         float[] ba = s.momentum() == 0f ? null : f(buf, wa.length, "momentum buffer");
         if (fast) OptimFast.sgd(par, s, wa, ga, ba); else OptimRef.sgd(s, wa, ga, ba);
     }
 
     @Override
-    public void adamStep(AdamSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v) {
+    public synchronized void adamStep(AdamSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v) {
         float[] wa = f(w, "w"), ga = f(g, wa.length, "g"), ma = f(m, wa.length, "m"), va = f(v, wa.length, "v");
         if (fast) OptimFast.adam(par, s, wa, ga, ma, va); else OptimRef.adam(s, wa, ga, ma, va);
     }

@@ -41,13 +41,17 @@ class FastDeterminismTest {
         return h;
     }
 
-    /** One training-step's worth of primitives; returns every output, in order. */
     private static List<float[]> step(Backend be) {
+        return step(be, 0);
+    }
+
+    /** One training-step's worth of primitives on data from seed; returns every output, in order. */
+    private static List<float[]> step(Backend be, long seed) {
         List<float[]> out = new ArrayList<>();
         Conv2dSpec conv = Conv2dSpec.of(8, 16, 32, 32, 32, 3, 2, 1, 1, 1);
         Conv2dSpec dw = Conv2dSpec.of(8, 16, 32, 32, 16, 5, 1, 4, 2, 16);
-        DeviceBuffer x = be.upload(random((int) conv.xLength(), 1)), w = be.upload(random((int) conv.wLength(), 2));
-        DeviceBuffer y = be.allocate(DType.F32, conv.yLength()), dy = be.upload(random((int) conv.yLength(), 3));
+        DeviceBuffer x = be.upload(random((int) conv.xLength(), seed + 1)), w = be.upload(random((int) conv.wLength(), seed + 2));
+        DeviceBuffer y = be.allocate(DType.F32, conv.yLength()), dy = be.upload(random((int) conv.yLength(), seed + 3));
         DeviceBuffer dx = be.allocate(DType.F32, conv.xLength()), dwt = be.allocate(DType.F32, conv.wLength());
         be.conv2dForward(conv, x, w, y);
         be.conv2dBackwardData(conv, dy, w, dx);
@@ -55,14 +59,14 @@ class FastDeterminismTest {
         out.add(get(be, y));
         out.add(get(be, dx));
         out.add(get(be, dwt));          // index 2: per-worker partials
-        DeviceBuffer w2 = be.upload(random((int) dw.wLength(), 4)), y2 = be.allocate(DType.F32, dw.yLength());
+        DeviceBuffer w2 = be.upload(random((int) dw.wLength(), seed + 4)), y2 = be.allocate(DType.F32, dw.yLength());
         DeviceBuffer dw2 = be.allocate(DType.F32, dw.wLength());
         be.conv2dForward(dw, x, w2, y2);
         be.conv2dBackwardWeight(dw, x, y2, dw2);
         out.add(get(be, y2));
         out.add(get(be, dw2));
         BatchNormSpec bn = BatchNormSpec.of(8, 32, 256);
-        DeviceBuffer g = be.upload(random(32, 5)), b = be.upload(random(32, 6)), rm = be.allocate(DType.F32, 32);
+        DeviceBuffer g = be.upload(random(32, seed + 5)), b = be.upload(random(32, seed + 6)), rm = be.allocate(DType.F32, 32);
         DeviceBuffer rv = be.upload(new float[32]), bnY = be.allocate(DType.F32, bn.length());
         DeviceBuffer sm = be.allocate(DType.F32, 32), si = be.allocate(DType.F32, 32);
         be.batchNormForwardTrain(bn, y, g, b, rm, rv, bnY, sm, si);
@@ -104,6 +108,34 @@ class FastDeterminismTest {
                 assertBits("output " + i + " 1 vs 2 threads", two.get(i), one.get(i));
                 assertBits("output " + i + " 3 vs 2 threads", two.get(i), three.get(i));
             }
+        }
+    }
+
+    @Test
+    void concurrentCallersAreSerializedNotMixed() throws Exception {
+        int callers = 3, rounds = 4;
+        List<List<float[]>> alone = new ArrayList<>();
+        for (int t = 0; t < callers; t++) {
+            long seed = 1000L * t;
+            alone.add(run(2, be -> step(be, seed)));
+        }
+        try (CpuBackend be = CpuBackend.fast(2)) {
+            List<List<List<float[]>>> results = new ArrayList<>();
+            for (int t = 0; t < callers; t++) results.add(new ArrayList<>());
+            Thread[] threads = new Thread[callers];
+            for (int t = 0; t < callers; t++) {
+                int caller = t;
+                threads[t] = new Thread(() -> {
+                    for (int r = 0; r < rounds; r++) results.get(caller).add(step(be, 1000L * caller));
+                });
+                threads[t].start();
+            }
+            for (Thread t : threads) t.join();
+            for (int t = 0; t < callers; t++)
+                for (int r = 0; r < rounds; r++)
+                    for (int i = 0; i < alone.get(t).size(); i++)
+                        assertBits("caller " + t + " round " + r + " output " + i, alone.get(t).get(i),
+                                results.get(t).get(r).get(i));
         }
     }
 

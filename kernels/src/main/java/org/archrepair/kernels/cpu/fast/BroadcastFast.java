@@ -88,7 +88,7 @@ public final class BroadcastFast {
         });
     }
 
-    /** y = x summed down to yShape (same rank; reduced dimensions are 1 in yShape). */
+    /** y = x summed down to yShape (same rank; reduced dimensions are 1 in yShape). x: xShape, y: yShape (row-major). */
     public static void sumTo(Parallel par, int[] xShape, float[] x, int[] yShape, float[] y) {
         long[] xs = contiguous(xShape), yst = BroadcastSpec.broadcastStrides(yShape, xShape);
         Dims d = Dims.collapse(xShape, xs, yst);

@@ -1,5 +1,8 @@
 package org.archrepair.kernels.cpu.fast;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 import org.archrepair.kernels.Conv2dSpec;
 
 import java.util.Arrays;
@@ -7,26 +10,38 @@ import java.util.Arrays;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
- * Convolution as implicit GEMM (im2col folded into the packing of B), any stride, padding,
- * dilation and groups (one GEMM per group). Work is split over images with a fixed partition.
- *
+ * Convolution as implicit GEMM, any stride, padding, dilation and groups (one GEMM per group),
+ * work split over images with a fixed partition. The weights are packed once per call and shared
+ * by the workers. B is never materialized as an im2col matrix:
+ * <ul>
+ *   <li>when output rows are a multiple of 8 wide, the GEMM reads B in place from {@link PhasePlanes}
+ *       of the image through offset tables ({@link Sgemm#multiplyDirect}); a 1x1 stride-1 convolution
+ *       without padding reads the input itself, with no copy at all;
+ *   <li>otherwise im2col is folded into the packing of B ({@link Im2col}).
+ * </ul>
+ * Both compute every output with the same sequence of operations.
  * <ul>
  *   <li>forward: {@code y[n] = W (k x crs) * col(x[n]) (crs x pq)}, stored straight into NCHW;
  *   <li>backward data, stride 1: a forward convolution of dy with the flipped, transposed kernel
- *       (same packing and GEMM, output straight into dx); other strides:
- *       {@code W^T dy[n]} in L2-sized column blocks, scattered by col2im;
- *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T}, each worker summing its images into its
- *       own partial, the partials added in worker order (bitwise reproducible per thread count).
+ *       (output straight into dx); other strides: {@code W^T dy[n]} in L2-sized column blocks,
+ *       added into phase planes of dx where the forward pass read them (col2im), then unpacked;
+ *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T} with the depth running over (image, p, q)
+ *       of a few images at a time, B read from channels-last copies ({@link Im2colT}); each worker
+ *       sums its images into its own partial, the partials are added in worker order.
  * </ul>
  * Forward and backward data compute each output element with one GEMM whose depth slices depend
- * only on the shape, so they are bitwise identical for any thread count.
+ * only on the shape, so they are bitwise identical for any thread count; the weight gradient is
+ * bitwise reproducible for a given thread count.
  *
  * <p>Depthwise convolutions (groups == c == k) are routed to the direct {@link DepthwiseConv}.
- * What this is not: argument checking (done by CpuBackend). Buffers: x: (n, c, h, w), w: (k, c/groups, r, s), y: (n, k, p, q).
+ * What this is not: argument checking (done by CpuBackend).
+ * Buffers: x: (n, c, h, w), w: (k, c/groups, r, s), y: (n, k, p, q).
  */
 public final class ConvFast {
     private ConvFast() {
     }
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     /** Floats of packed B per block: 64K floats (256 KB) keeps the block in L2 next to A. */
     private static final int B_BLOCK = 1 << 16;
@@ -40,24 +55,73 @@ public final class ConvFast {
     private static void implicitForward(Parallel par, Conv2dSpec s, float[] x, float[] w, float[] y) {
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
         int hw = s.h() * s.w(), pq = s.p() * s.q();
+        // Output rows of a multiple of 8 columns: B read in place from phase planes; else packed.
+        boolean direct = s.q() % 8 == 0;
+        PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
+        int[] off = direct ? tapOffsets(s, planes, cg) : null;
         // Fewer images than workers: cut each image's columns too (any cut gives the same bits).
         int cuts = s.n() >= par.threads() ? 1 : Math.min((par.threads() + s.n() - 1) / s.n(), (pq + NR - 1) / NR);
         int units = s.n() * cuts, parts = Math.min(par.threads(), units);
+        float[] ap = packWeights(par, w, groups, kg, crs, false);
+        int aLen = Sgemm.packedLength(kg, crs);
         par.run(parts, (part, scratch) -> {
-            Im2col col = new Im2col(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(), s.strideW(),
-                    s.padH(), s.padW(), s.dilH(), s.dilW());
+            // This worker's phase planes, padded once: copy() only writes in-image positions.
+            float[] src = direct && !planes.isIdentity() ? scratch.floats(Scratch.PADDED, cg * planes.size()) : x;
+            if (src != x) planes.pad(src, cg, 0f);
+            Im2col col = direct ? null : new Im2col(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(),
+                    s.strideW(), s.padH(), s.padW(), s.dilH(), s.dilW());
             for (int u = Parallel.split(units, parts, part); u < Parallel.split(units, parts, part + 1); u++) {
                 int img = u / cuts, j0 = Parallel.splitAligned(pq, cuts, u % cuts, NR);
                 int j1 = Parallel.splitAligned(pq, cuts, u % cuts + 1, NR);
                 for (int g = 0; g < groups; g++) {
-                    col.image(x, (img * s.c() + g * cg) * hw, scratch);
-                    Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, false, 1f);
-                    Panels.PackB b = (p0, kc, jb, nc, dst) -> col.pack(p0, kc, j0 + jb, nc, dst);
-                    Sgemm.multiply(a, b, kg, j1 - j0, crs, y, (img * s.k() + g * kg) * pq + j0, pq, false,
-                            blockColumns(crs), scratch);
+                    int xOff = (img * s.c() + g * cg) * hw, yOff = (img * s.k() + g * kg) * pq + j0;
+                    if (direct) {
+                        if (src != x) planes.copy(x, xOff, cg, src);
+                        int[] cols = outputHalves(s, planes, planes.isIdentity() ? xOff : 0, j0, j1, scratch);
+                        Sgemm.multiplyDirect(ap, g * aLen, kg, crs, src, off, cols, j1 - j0, y, yOff, pq, false, scratch);
+                    } else {
+                        col.image(x, xOff, scratch);
+                        Panels.PackB b = (p0, kc, jb, nc, dst) -> col.pack(p0, kc, j0 + jb, nc, dst);
+                        Sgemm.multiply(ap, g * aLen, b, kg, j1 - j0, crs, y, yOff, pq, false, blockColumns(crs), scratch);
+                    }
                 }
             }
         });
+    }
+
+    /**
+     * The weights of every group packed once for the GEMM drivers, shared by all workers (they
+     * pack disjoint panels). w: (groups * kg, crs) or, transposed, the (crs, kg) blocks of each
+     * group's (kg, crs) rows. Lives in the caller's scratch until the next call.
+     */
+    private static float[] packWeights(Parallel par, float[] w, int groups, int kg, int crs, boolean transposed) {
+        int rows = transposed ? crs : kg, depth = transposed ? kg : crs, len = Sgemm.packedLength(rows, depth);
+        float[] ap = par.callerScratch().floats(Scratch.PACK_A, groups * len);
+        int parts = par.partsFor((long) groups * rows * depth, 1 << 16);
+        par.run(parts, (part, scratch) -> {
+            for (int g = 0; g < groups; g++) {
+                Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, transposed, 1f);
+                Sgemm.packA(a, rows, depth, ap, g * len, part, parts);
+            }
+        });
+        return ap;
+    }
+
+    /** Where output columns j0, j0 + 8, ... (each 8 in one output row) read the phase planes at srcOff. */
+    private static int[] outputHalves(Conv2dSpec s, PhasePlanes planes, int srcOff, int j0, int j1, Scratch scratch) {
+        int[] cols = scratch.ints(Scratch.COLS, (j1 - j0 + 7) / 8);
+        for (int h = 0, j = j0; j < j1; h++, j += 8)
+            cols[h] = srcOff + (j / s.q()) * s.strideH() * planes.wq + j % s.q();
+        return cols;
+    }
+
+    /** off[(c, r, s)] = where tap (r, s) of channel c starts in the phase planes of a group: (crs). */
+    private static int[] tapOffsets(Conv2dSpec s, PhasePlanes planes, int cg) {
+        int[] off = new int[cg * s.r() * s.s()];
+        for (int c = 0, i = 0; c < cg; c++)
+            for (int r = 0; r < s.r(); r++)
+                for (int t = 0; t < s.s(); t++) off[i++] = c * planes.size() + planes.tap(r, t, s.dilH(), s.dilW());
+        return off;
     }
 
     /** Columns of B per packed block for depth crs: a multiple of 16 with the block near 256 KB. */
@@ -96,52 +160,47 @@ public final class ConvFast {
         return t;
     }
 
-    /** Backward data for strides > 1: columns = W_g^T dy_g[n] per L2-sized block, then col2im. */
+    /**
+     * Backward data for strides > 1 (or padding beyond the kernel's reach): columns = W_g^T dy_g[n]
+     * per L2-sized block of output positions, each column added with vector adds into the phase
+     * planes of dx where the forward pass would have read it (padding absorbs what falls outside
+     * the image), then the planes are unpacked into dx.
+     */
     private static void gemmCol2im(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
         int hw = s.h() * s.w(), pq = s.p() * s.q(), block = Math.min(blockColumns(crs), (pq + NR - 1) / NR * NR);
-        int parts = Math.min(par.threads(), s.n());
+        PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
+        int[] off = tapOffsets(s, planes, cg);
+        int parts = Math.min(par.threads(), s.n()), aLen = Sgemm.packedLength(crs, kg);
+        float[] ap = packWeights(par, w, groups, kg, crs, true);
         par.run(parts, (part, scratch) -> {
             float[] columns = scratch.floats(Scratch.COLUMNS, crs * block);
-            for (int img = Parallel.split(s.n(), parts, part); img < Parallel.split(s.n(), parts, part + 1); img++) {
-                Arrays.fill(dx, img * s.c() * hw, (img + 1) * s.c() * hw, 0f);
+            float[] sum = scratch.floats(Scratch.PADDED, cg * planes.size());
+            for (int img = Parallel.split(s.n(), parts, part); img < Parallel.split(s.n(), parts, part + 1); img++)
                 for (int g = 0; g < groups; g++) {
-                    Panels.PackA a = Panels.matrixA(w, g * kg * crs, crs, true, 1f);
+                    Arrays.fill(sum, 0, cg * planes.size(), 0f);
                     for (int j0 = 0; j0 < pq; j0 += block) {
                         int nc = Math.min(block, pq - j0);
                         Panels.PackB b = Panels.matrixB(dy, (img * s.k() + g * kg) * pq + j0, pq, false);
-                        Sgemm.multiply(a, b, crs, nc, kg, columns, 0, nc, false, blockColumns(kg), scratch);
-                        col2im(s, columns, nc, j0, dx, (img * s.c() + g * cg) * hw, cg);
+                        Sgemm.multiply(ap, g * aLen, b, crs, nc, kg, columns, 0, nc, false, blockColumns(kg), scratch);
+                        addColumns(columns, nc, j0, s.q(), s.strideH() * planes.wq, off, crs, sum);
                     }
+                    for (int c = 0; c < cg; c++) planes.merge(sum, c * planes.size(), dx, (img * s.c() + g * cg + c) * hw);
                 }
-            }
         });
     }
 
-    /** dx[c][ih][iw] += columns[(c,r,s)][j - j0] for the output columns j in [j0, j0 + nc); columns: (crs, nc). */
-    private static void col2im(Conv2dSpec s, float[] columns, int nc, int j0, float[] dx, int dxOff, int cg) {
-        int r = s.r(), sk = s.s(), h = s.h(), w = s.w(), q = s.q(), sw = s.strideW();
-        for (int c = 0, row = 0; c < cg; c++)
-            for (int rr = 0; rr < r; rr++)
-                for (int ss = 0; ss < sk; ss++, row++) {
-                    int colOff = ss * s.dilW() - s.padW();
-                    int qLo = Math.max(0, ceilDiv(-colOff, sw)), qHi = Math.min(q - 1, Math.floorDiv(w - 1 - colOff, sw));
-                    int plane = dxOff + c * h * w, src = row * nc - j0;
-                    for (int j = j0; j < j0 + nc; ) {
-                        int op = j / q, oq = j - op * q, end = Math.min(j0 + nc, (op + 1) * q);
-                        int ih = op * s.strideH() - s.padH() + rr * s.dilH();
-                        if (ih >= 0 && ih < h) {
-                            int lo = Math.max(oq, qLo), hi = Math.min(end - op * q - 1, qHi);
-                            int d = plane + ih * w + colOff, sj = src + op * q;
-                            for (int qq = lo; qq <= hi; qq++) dx[d + qq * sw] += columns[sj + qq];
-                        }
-                        j = end;
-                    }
-                }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
+    /** sum[off[row] + p*rowStep + q] += columns[row][j - j0] for output columns j = (p, q) in [j0, j0 + nc). columns: (rows, nc). */
+    private static void addColumns(float[] columns, int nc, int j0, int q, int rowStep, int[] off, int rows, float[] sum) {
+        for (int row = 0; row < rows; row++)
+            for (int j = j0; j < j0 + nc; ) {
+                int op = j / q, oq = j - op * q, run = Math.min(q - oq, j0 + nc - j);
+                int d = off[row] + op * rowStep + oq, src = row * nc + j - j0, t = 0;
+                for (; t + 8 <= run; t += 8)
+                    FloatVector.fromArray(S, sum, d + t).add(FloatVector.fromArray(S, columns, src + t)).intoArray(sum, d + t);
+                for (; t < run; t++) sum[d + t] += columns[src + t];
+                j += run;
+            }
     }
 
     /** dw = sum over images of dy[n] col(x[n])^T. x: (n, c, h, w), dy: (n, k, p, q), dw: (k, c/groups, r, s). */
@@ -165,9 +224,14 @@ public final class ConvFast {
                 for (int b0 = n0; b0 < n1; b0 += perBlock) {
                     int count = Math.min(perBlock, n1 - b0);
                     col.images(x, b0, count, s.c(), g * cg, scratch);
-                    Panels.PackA a = Im2colT.gradients(dy, b0, s.k(), g * kg, pq);
-                    Sgemm.multiply(a, col, kg, crs, count * pq, partial, g * kg * crs, crs, b0 > n0,
-                            blockColumns(count * pq), scratch);
+                    float[] ap = scratch.floats(Scratch.PACK_A, Sgemm.packedLength(kg, count * pq));
+                    Sgemm.packA(Im2colT.gradients(dy, b0, s.k(), g * kg, pq), kg, count * pq, ap, 0, 0, 1);
+                    if (col.direct())
+                        Sgemm.multiplyDirect(ap, 0, kg, count * pq, col.source(), col.depthOffsets(count, scratch),
+                                col.halfOffsets(crs, scratch), crs, partial, g * kg * crs, crs, b0 > n0, scratch);
+                    else
+                        Sgemm.multiply(ap, 0, col, kg, crs, count * pq, partial, g * kg * crs, crs, b0 > n0,
+                                blockColumns(count * pq), scratch);
                 }
         });
         // dw[k][c][r][s] = sum over parts, in part order, of partial[k][r][s][c].

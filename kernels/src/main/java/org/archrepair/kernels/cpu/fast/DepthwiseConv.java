@@ -12,11 +12,10 @@ import java.util.Arrays;
  * Direct depthwise convolution (groups == c == k: one r x s filter per channel), any kernel size,
  * stride, padding and dilation, vectorized along the output width.
  *
- * <p>Each input plane is first rearranged into {@code strideW} zero-padded "phase" planes,
- * {@code phase[f][i][t] = x[i - padH][t*strideW + f - padW]}, so that for every kernel tap the 8
- * inputs of 8 consecutive outputs are 8 consecutive floats, also for stride 2; the data gradient
- * is accumulated into such planes and rearranged back. Phase rows are wider than the output
- * rounded up to 8, so full-vector loads never leave the buffer; partial vectors are masked.
+ * <p>Each input plane is first rearranged into zero-padded {@link PhasePlanes}, so that for every
+ * kernel tap the 8 inputs of 8 consecutive outputs are 8 consecutive floats, also for stride 2;
+ * the data gradient is accumulated into such planes and unpacked. Phase rows are wider than the
+ * output rounded up to 8, so full-vector loads never leave the buffer; partial vectors are masked.
  *
  * <p>Parallel over planes (forward, backward data) or channels (backward weight, summing all
  * images of a channel on one worker), so results are bitwise identical for any thread count.
@@ -30,77 +29,93 @@ public final class DepthwiseConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = 8;
 
-    /** Geometry of the phase planes and the offset of each kernel tap inside them. */
-    private record Phases(int sw, int hp, int wq, int[] tap) {
-        static Phases of(Conv2dSpec s) {
-            int sw = s.strideW(), hp = s.h() + 2 * s.padH();
-            int maxShift = (s.s() - 1) * s.dilW() / sw;
-            int wq = (s.q() + L - 1) / L * L + maxShift;
-            int[] tap = new int[s.r() * s.s()];
-            for (int r = 0; r < s.r(); r++)
-                for (int t = 0; t < s.s(); t++) {
-                    int col = t * s.dilW();
-                    tap[r * s.s() + t] = ((col % sw) * hp + r * s.dilH()) * wq + col / sw;
-                }
-            return new Phases(sw, hp, wq, tap);
-        }
-
-        int size() {
-            return sw * hp * wq;
-        }
-
-        /** dst = phase planes of the plane x[xOff]: (h, w). */
-        void split(Conv2dSpec s, float[] x, int xOff, float[] dst) {
-            Arrays.fill(dst, 0, size(), 0f);
-            int w = s.w(), pw = s.padW();
-            for (int f = 0; f < sw; f++) {
-                int tLo = Math.max(0, -Math.floorDiv(f - pw, sw)), tHi = Math.min(wq - 1, Math.floorDiv(w - 1 + pw - f, sw));
-                for (int i = 0; i < s.h(); i++) {
-                    int d = (f * hp + i + s.padH()) * wq, src = xOff + i * w + f - pw;
-                    if (sw == 1) System.arraycopy(x, src + tLo, dst, d + tLo, tHi - tLo + 1);
-                    else for (int t = tLo; t <= tHi; t++) dst[d + t] = x[src + t * sw];
-                }
-            }
-        }
-
-        /** dx plane at dxOff: (h, w) = the in-image part of the phase planes. */
-        void merge(Conv2dSpec s, float[] src, float[] dx, int dxOff) {
-            int w = s.w(), pw = s.padW();
-            for (int i = 0; i < s.h(); i++)
-                for (int j = 0; j < w; j++) {
-                    int col = j + pw;
-                    dx[dxOff + i * w + j] = src[((col % sw) * hp + i + s.padH()) * wq + col / sw];
-                }
-        }
+    private static PhasePlanes planes(Conv2dSpec s) {
+        return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
     }
 
-    /** y[c] = x[c] (*) w[c] per plane. */
+    /** Offset of each tap (r, s) in one plane's phases: (r * s). */
+    private static int[] taps(Conv2dSpec s, PhasePlanes ph) {
+        int[] tap = new int[s.r() * s.s()];
+        for (int r = 0; r < s.r(); r++)
+            for (int t = 0; t < s.s(); t++) tap[r * s.s() + t] = ph.tap(r, t, s.dilH(), s.dilW());
+        return tap;
+    }
+
+    /**
+     * y[c] = x[c] (*) w[c] per plane, four output vectors at a time: four independent FMA chains,
+     * since one chain over the taps would wait on the FMA latency at every tap.
+     */
     public static void forward(Parallel par, Conv2dSpec s, float[] x, float[] w, float[] y) {
-        Phases ph = Phases.of(s);
-        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq();
+        PhasePlanes ph = planes(s);
+        int[] tap = taps(s, ph);
+        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
+        int perRow = (q + L - 1) / L, vectors = p * perRow;                  // output vectors of a plane
         par.forRange(s.n() * s.c(), 1, (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
+            ph.pad(buf, 1, 0f);
             for (int plane = lo; plane < hi; plane++) {
-                ph.split(s, x, plane * hw, buf);
+                ph.copy(x, plane * hw, 1, buf);
                 int wOff = (plane % s.c()) * rs, yOff = plane * p * q;
-                for (int op = 0; op < p; op++)
-                    for (int oq = 0; oq < q; oq += L) {
-                        int base = op * rowStep + oq;
-                        FloatVector acc = FloatVector.zero(S);
-                        for (int t = 0; t < rs; t++)
-                            acc = FloatVector.fromArray(S, buf, base + ph.tap()[t]).fma(FloatVector.broadcast(S, w[wOff + t]), acc);
-                        int d = yOff + op * q + oq;
-                        if (oq + L <= q) acc.intoArray(y, d);
-                        else acc.intoArray(y, d, S.indexInRange(oq, q));
+                for (int v = 0; v < vectors; v += 4) {
+                    // a group past the end repeats its last vector (computed twice, stored once)
+                    int v1 = Math.min(v + 1, vectors - 1), v2 = Math.min(v + 2, vectors - 1), v3 = Math.min(v + 3, vectors - 1);
+                    int b0 = base(v, perRow, rowStep), b1 = base(v1, perRow, rowStep);
+                    int b2 = base(v2, perRow, rowStep), b3 = base(v3, perRow, rowStep);
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                    for (int t = 0; t < rs; t++) {
+                        FloatVector wt = FloatVector.broadcast(S, w[wOff + t]);
+                        int o = tap[t];
+                        a0 = FloatVector.fromArray(S, buf, b0 + o).fma(wt, a0);
+                        a1 = FloatVector.fromArray(S, buf, b1 + o).fma(wt, a1);
+                        a2 = FloatVector.fromArray(S, buf, b2 + o).fma(wt, a2);
+                        a3 = FloatVector.fromArray(S, buf, b3 + o).fma(wt, a3);
                     }
+                    store(a0, v, perRow, q, y, yOff);
+                    if (v + 1 < vectors) store(a1, v1, perRow, q, y, yOff);
+                    if (v + 2 < vectors) store(a2, v2, perRow, q, y, yOff);
+                    if (v + 3 < vectors) store(a3, v3, perRow, q, y, yOff);
+                }
             }
         });
     }
 
-    /** dx[c] = scatter of dy[c] through w[c] per plane, accumulated in phase planes. */
+    /** Where output vector v (row v / perRow, columns 8 (v % perRow) ...) reads the phase planes. */
+    private static int base(int v, int perRow, int rowStep) {
+        return (v / perRow) * rowStep + (v % perRow) * L;
+    }
+
+    /** Stores output vector v of a plane at y[yOff]: (p, q); the last vector of a row may be partial. */
+    private static void store(FloatVector a, int v, int perRow, int q, float[] y, int yOff) {
+        int op = v / perRow, oq = (v % perRow) * L, d = yOff + op * q + oq;
+        if (oq + L <= q) a.intoArray(y, d);
+        else a.intoArray(y, d, S.indexInRange(oq, q));
+    }
+
+    /**
+     * dx[c] = dy[c] transposed-convolved with w[c]. Stride 1: the forward kernel on dy with the
+     * flipped filter and padding dil (r - 1) - pad (a gather: every dx vector accumulates in
+     * registers). Otherwise a scatter of dy through w into phase planes of dx.
+     */
     public static void backwardData(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
-        Phases ph = Phases.of(s);
-        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq();
+        int padH = s.dilH() * (s.r() - 1) - s.padH(), padW = s.dilW() * (s.s() - 1) - s.padW();
+        if (s.strideH() == 1 && s.strideW() == 1 && padH >= 0 && padW >= 0) {
+            Conv2dSpec t = new Conv2dSpec(s.n(), s.c(), s.p(), s.q(), s.c(), s.r(), s.s(), 1, 1, padH, padW,
+                    s.dilH(), s.dilW(), s.c());
+            int rs = s.r() * s.s();
+            float[] flipped = new float[w.length];
+            for (int c = 0; c < s.c(); c++)
+                for (int i = 0; i < rs; i++) flipped[c * rs + i] = w[c * rs + rs - 1 - i];
+            forward(par, t, dy, flipped, dx);
+        } else {
+            scatter(par, s, dy, w, dx);
+        }
+    }
+
+    /** Backward data by scatter-adding dy through the taps into phase planes of dx (loads overlap stores: slower). */
+    private static void scatter(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
+        PhasePlanes ph = planes(s);
+        int[] tap = taps(s, ph);
+        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
         par.forRange(s.n() * s.c(), 1, (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             for (int plane = lo; plane < hi; plane++) {
@@ -112,49 +127,68 @@ public final class DepthwiseConv {
                         if (oq + L <= q) {
                             FloatVector d = FloatVector.fromArray(S, dy, g);
                             for (int t = 0; t < rs; t++) {
-                                int i = base + ph.tap()[t];
+                                int i = base + tap[t];
                                 d.fma(FloatVector.broadcast(S, w[wOff + t]), FloatVector.fromArray(S, buf, i)).intoArray(buf, i);
                             }
                         } else {
                             VectorMask<Float> m = S.indexInRange(oq, q);
                             FloatVector d = FloatVector.fromArray(S, dy, g, m);
                             for (int t = 0; t < rs; t++) {
-                                int i = base + ph.tap()[t];
+                                int i = base + tap[t];
                                 d.fma(FloatVector.broadcast(S, w[wOff + t]), FloatVector.fromArray(S, buf, i, m)).intoArray(buf, i, m);
                             }
                         }
                     }
-                ph.merge(s, buf, dx, plane * hw);
+                ph.merge(buf, 0, dx, plane * hw);
             }
         });
     }
 
-    /** dw[c][r][s] = sum over images and outputs of dy * x under tap (r, s); one worker per channel. */
+    /**
+     * dw[c][r][s] = sum over images and outputs of dy * x under tap (r, s); one worker per channel.
+     * Four taps per pass over a plane (four independent FMA chains, one dy load for four taps);
+     * per image and tap one float vector (a few hundred terms per lane), then double.
+     */
     public static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
-        Phases ph = Phases.of(s);
-        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq();
+        PhasePlanes ph = planes(s);
+        int[] tap = taps(s, ph);
+        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
         par.forRange(s.c(), 1, (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
-            double[] acc = new double[rs];
+            ph.pad(buf, 1, 0f);
+            double[] acc = new double[rs + 3];
             for (int c = lo; c < hi; c++) {
                 Arrays.fill(acc, 0);
                 for (int img = 0; img < s.n(); img++) {
                     int plane = img * s.c() + c, dyOff = plane * p * q;
-                    ph.split(s, x, plane * hw, buf);
-                    for (int t = 0; t < rs; t++) {
-                        // One float vector per image and tap (a few hundred terms per lane), then double.
-                        FloatVector sum = FloatVector.zero(S);
+                    ph.copy(x, plane * hw, 1, buf);
+                    for (int t = 0; t < rs; t += 4) {
+                        // taps past the last repeat it; their sums are dropped
+                        int o0 = tap[t], o1 = tap[Math.min(t + 1, rs - 1)], o2 = tap[Math.min(t + 2, rs - 1)];
+                        int o3 = tap[Math.min(t + 3, rs - 1)];
+                        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
                         for (int op = 0; op < p; op++)
                             for (int oq = 0; oq < q; oq += L) {
-                                int i = op * rowStep + oq + ph.tap()[t], g = dyOff + op * q + oq;
+                                int i = op * rowStep + oq, g = dyOff + op * q + oq;
                                 if (oq + L <= q) {
-                                    sum = FloatVector.fromArray(S, dy, g).fma(FloatVector.fromArray(S, buf, i), sum);
+                                    FloatVector d = FloatVector.fromArray(S, dy, g);
+                                    s0 = d.fma(FloatVector.fromArray(S, buf, i + o0), s0);
+                                    s1 = d.fma(FloatVector.fromArray(S, buf, i + o1), s1);
+                                    s2 = d.fma(FloatVector.fromArray(S, buf, i + o2), s2);
+                                    s3 = d.fma(FloatVector.fromArray(S, buf, i + o3), s3);
                                 } else {
                                     VectorMask<Float> m = S.indexInRange(oq, q);
-                                    sum = FloatVector.fromArray(S, dy, g, m).fma(FloatVector.fromArray(S, buf, i, m), sum);
+                                    FloatVector d = FloatVector.fromArray(S, dy, g, m);
+                                    s0 = d.fma(FloatVector.fromArray(S, buf, i + o0, m), s0);
+                                    s1 = d.fma(FloatVector.fromArray(S, buf, i + o1, m), s1);
+                                    s2 = d.fma(FloatVector.fromArray(S, buf, i + o2, m), s2);
+                                    s3 = d.fma(FloatVector.fromArray(S, buf, i + o3, m), s3);
                                 }
                             }
-                        acc[t] += Sums.lanes(sum);
+                        acc[t] += Sums.lanes(s0);
+                        acc[t + 1] += Sums.lanes(s1);
+                        acc[t + 2] += Sums.lanes(s2);
+                        acc[t + 3] += Sums.lanes(s3);
                     }
                 }
                 for (int t = 0; t < rs; t++) dw[c * rs + t] = (float) acc[t];

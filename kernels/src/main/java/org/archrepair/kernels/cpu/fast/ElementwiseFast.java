@@ -69,7 +69,7 @@ public final class ElementwiseFast {
         });
     }
 
-    /** y[i] = a * x[i] + b (rounded after the product, as the reference); y may be x. */
+    /** y[i] = a * x[i] + b (rounded after the product, as the reference); y may be x. x, y: (len). */
     public static void affine(Parallel par, float[] x, float[] y, float a, float b) {
         par.forRange(x.length, GRAIN, (lo, hi) -> {
             int i = lo;
@@ -78,7 +78,7 @@ public final class ElementwiseFast {
         });
     }
 
-    /** y[i] += a * x[i]. */
+    /** y[i] += a * x[i]. x, y: (len). */
     public static void axpy(Parallel par, float a, float[] x, float[] y) {
         par.forRange(x.length, GRAIN, (lo, hi) -> {
             int i = lo;
@@ -118,7 +118,7 @@ public final class ElementwiseFast {
         });
     }
 
-    /** dxs[k] = weights[k] dy (entries may be null); dweights[k] = sum xs[k] dy (may be null). */
+    /** dxs[k] = weights[k] dy (entries may be null); dweights[k] = sum xs[k] dy (may be null). xs[k], dy, dxs[k]: (len); weights, dweights: (xs.length). */
     public static void mixedSumBackward(Parallel par, float[][] xs, float[] weights, float[] dy, float[][] dxs,
                                         float[] dweights) {
         for (int k = 0; k < xs.length; k++) {

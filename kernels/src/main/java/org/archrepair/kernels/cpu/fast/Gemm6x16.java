@@ -16,8 +16,9 @@ import static org.archrepair.kernels.cpu.fast.Panels.NR;
  * because a driver shared by several micro-kernels mixes their JIT profiles and slows all of them.
  *
  * <p>Blocking (Goto): for each NC-column block and KC-deep slice, B is packed once (its 16-column
- * panels are the L1-resident operand of the inner loop), then A is packed in MC-row blocks (L2) and
- * every 6x16 tile of C is updated with one pass over the slice. C is read and written once per
+ * panels are the L1-resident operand of the inner loop); A, packed whole beforehand and shared by
+ * all workers, is walked in MC-row blocks (L2), and every 6x16 tile of C is updated with one pass
+ * over the slice. C is read and written once per
  * slice, so the slice is deep (KC up to {@link Sgemm#KC}).
  */
 final class Gemm6x16 {
@@ -28,15 +29,14 @@ final class Gemm6x16 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     /**
-     * C = A B (accumulate false) or C += A B. A: (m, k) via a, B: (k, n) via b, C: c[cOff + i*ldc + j].
-     * k > 0. The depth slices depend only on k, so each C element sees the same sequence of
-     * operations however the caller splits m and n.
+     * C = A B (accumulate false) or C += A B. A: (m, k) packed whole by {@link Sgemm#packA} into ap[aOff..];
+     * B: (k, n) via b; C: c[cOff + i*ldc + j]. k > 0. The depth slices depend only on k, so each C
+     * element sees the same sequence of operations however the caller splits m and n.
      */
-    static void multiply(Panels.PackA a, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
+    static void multiply(float[] ap, int aOff, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
                          boolean accumulate, int ncBlock, Scratch s) {
-        int slices = Sgemm.slices(k), kcMax = Sgemm.sliceDepth(k, slices, 0);
-        int mcMax = Math.min(Sgemm.mc(MR), roundUp(m, MR)), ncMax = Math.min(ncBlock, roundUp(n, NR));
-        float[] ap = s.floats(Scratch.PACK_A, mcMax * kcMax);
+        int slices = Sgemm.slices(k), kcMax = Sgemm.sliceDepth(k, slices, 0), mPad = roundUp(m, MR);
+        int mcMax = Math.min(Sgemm.mc(MR), mPad), ncMax = Math.min(ncBlock, roundUp(n, NR));
         float[] bp = s.floats(Scratch.PACK_B, ncMax * kcMax);
         float[] tile = s.floats(Scratch.TILE, MR * NR);
         for (int jc = 0; jc < n; jc += ncMax) {
@@ -45,27 +45,25 @@ final class Gemm6x16 {
                 int kc = Sgemm.sliceDepth(k, slices, slice);
                 b.pack(p0, kc, jc, nc, bp);
                 boolean acc = accumulate || slice > 0;
-                for (int ic = 0; ic < m; ic += mcMax) {
-                    int mc = Math.min(mcMax, m - ic);
-                    a.pack(ic, mc, p0, kc, MR, ap);
-                    macro(ap, bp, mc, nc, kc, c, cOff + ic * ldc + jc, ldc, acc, tile);
-                }
+                for (int ic = 0; ic < m; ic += mcMax)
+                    macro(ap, aOff + p0 * mPad + ic * kc, bp, Math.min(mcMax, m - ic), nc, kc, c, cOff + ic * ldc + jc, ldc,
+                            acc, tile);
                 p0 += kc;
             }
         }
     }
 
-    private static int roundUp(int x, int unit) {
+    static int roundUp(int x, int unit) {
         return (x + unit - 1) / unit * unit;
     }
 
     /** All tiles of one packed block: 16-column panels outside, so each B panel stays in L1 across the A panels. */
-    private static void macro(float[] ap, float[] bp, int mc, int nc, int kc, float[] c, int cOff, int ldc,
+    private static void macro(float[] ap, int aOff, float[] bp, int mc, int nc, int kc, float[] c, int cOff, int ldc,
                               boolean acc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr), bo = jr * kc;
             for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir), ao = ir * kc, ci = cOff + ir * ldc + jr;
+                int mr = Math.min(MR, mc - ir), ao = aOff + ir * kc, ci = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
                     kernel(ap, ao, bp, bo, kc, c, ci, ldc, acc);
                 } else {

@@ -8,7 +8,8 @@ import java.util.Arrays;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
- * The B operand of the forward convolution GEMM, im2col folded into the packing:
+ * The B operand of the forward convolution GEMM when output rows are not a multiple of 8 wide (the
+ * direct path, {@link ConvGemm6x16}, covers the rest), im2col folded into the packing:
  * {@code B(crs, pq) = x[c][p*strideH - padH + r*dilH][q*strideW - padW + s*dilW]} for one image and
  * one group, with crs = (c, r, s) row-major and pq = (p, q) row-major, so that
  * {@code y[n][k][pq] = sum_crs w[k][crs] B(crs, pq)} lands in NCHW directly.

@@ -20,7 +20,10 @@ public final class OptimFast {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
-    /** torch.optim.SGD: d = g + wd w; buf = first ? d : mom buf + (1 - damp) d; d = nesterov ? d + mom buf : buf; w -= lr d. */
+    /**
+     * torch.optim.SGD: d = g + wd w; buf = first ? d : mom buf + (1 - damp) d; d = nesterov ? d + mom buf : buf;
+     * w -= lr d. w, g, buf: (len); buf may be null when momentum is 0.
+     */
     public static void sgd(Parallel par, SgdSpec s, float[] w, float[] g, float[] buf) {
         float mom = s.momentum(), wd = s.weightDecay(), lr = s.lr(), damp = 1f - s.dampening();
         boolean first = s.firstStep(), nesterov = s.nesterov();
@@ -48,7 +51,7 @@ public final class OptimFast {
         });
     }
 
-    /** torch.optim.Adam (L2 decay into the gradient), bias corrections as in the reference. */
+    /** torch.optim.Adam (L2 decay into the gradient), bias corrections as in the reference. w, g, m, v: (len). */
     public static void adam(Parallel par, AdamSpec s, float[] w, float[] g, float[] m, float[] v) {
         float b1 = s.beta1(), b2 = s.beta2(), wd = s.weightDecay(), eps = s.eps();
         double bc1 = 1 - Math.pow(b1, s.step()), bc2 = 1 - Math.pow(b2, s.step());

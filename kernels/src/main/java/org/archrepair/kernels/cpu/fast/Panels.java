@@ -10,8 +10,9 @@ import java.util.Arrays;
  * of plain row-major matrices (the convolutions bring their own, see {@link Im2col}).
  *
  * <p>A is (m x k) and is packed in {@code mr}-row panels: a block of rows [i0, i0+mc) and depth
- * [p0, p0+kc) lands in {@code dst[(ip * kc + kk) * mr + ii] = A(i0 + ip*mr + ii, p0 + kk)}, rows past
- * the block zero. B is (k x n) and is packed in {@link #NR}-column panels:
+ * [p0, p0+kc) lands in {@code dst[dstOff + (ip * kc + kk) * mr + ii] = A(i0 + ip*mr + ii, p0 + kk)},
+ * rows past the block zero. The drivers take A packed whole ({@link Sgemm#packA}): slice after
+ * depth slice, each slice all row panels, so any row block of a slice is one contiguous run. B is (k x n) and is packed in {@link #NR}-column panels:
  * {@code dst[(jp * kc + kk) * NR + jj] = B(p0 + kk, j0 + jp*NR + jj)}, columns past the block zero.
  * The zero padding lets edge tiles run the full micro-kernel.
  *
@@ -29,7 +30,7 @@ public final class Panels {
     /** Left operand of a blocked GEMM. */
     @FunctionalInterface
     public interface PackA {
-        void pack(int i0, int mc, int p0, int kc, int mr, float[] dst);
+        void pack(int i0, int mc, int p0, int kc, int mr, float[] dst, int dstOff);
     }
 
     /** Right operand of a blocked GEMM. */
@@ -40,8 +41,8 @@ public final class Panels {
 
     /** op(A) scaled by alpha (folding alpha into the packing costs nothing in the micro-kernel). a: (m, lda) or, transposed, (k, lda). */
     public static PackA matrixA(float[] a, int off, int lda, boolean trans, float alpha) {
-        return trans ? (i0, mc, p0, kc, mr, dst) -> packATransposed(a, off, lda, alpha, i0, mc, p0, kc, mr, dst)
-                : (i0, mc, p0, kc, mr, dst) -> packARows(a, off, lda, alpha, i0, mc, p0, kc, mr, dst);
+        return trans ? (i0, mc, p0, kc, mr, dst, d) -> packATransposed(a, off, lda, alpha, i0, mc, p0, kc, mr, dst, d)
+                : (i0, mc, p0, kc, mr, dst, d) -> packARows(a, off, lda, alpha, i0, mc, p0, kc, mr, dst, d);
     }
 
     /** op(B). b: (k, ldb) or, transposed, (n, ldb). */
@@ -52,9 +53,9 @@ public final class Panels {
 
     /** A(i, p) = a[off + i*lda + p]: each panel row is a contiguous source row, written with stride mr. */
     static void packARows(float[] a, int off, int lda, float alpha, int i0, int mc, int p0, int kc, int mr,
-                          float[] dst) {
+                          float[] dst, int dstOff) {
         for (int ip = 0; ip * mr < mc; ip++) {
-            int rows = Math.min(mr, mc - ip * mr), base = ip * kc * mr;
+            int rows = Math.min(mr, mc - ip * mr), base = dstOff + ip * kc * mr;
             for (int ii = 0; ii < rows; ii++) {
                 int src = off + (i0 + ip * mr + ii) * lda + p0;
                 for (int kk = 0; kk < kc; kk++) dst[base + kk * mr + ii] = alpha * a[src + kk];
@@ -66,9 +67,9 @@ public final class Panels {
 
     /** A(i, p) = a[off + p*lda + i]: each depth step is a contiguous run of mr source values. */
     static void packATransposed(float[] a, int off, int lda, float alpha, int i0, int mc, int p0, int kc, int mr,
-                                float[] dst) {
+                                float[] dst, int dstOff) {
         for (int ip = 0; ip * mr < mc; ip++) {
-            int rows = Math.min(mr, mc - ip * mr), base = ip * kc * mr;
+            int rows = Math.min(mr, mc - ip * mr), base = dstOff + ip * kc * mr;
             for (int kk = 0; kk < kc; kk++) {
                 int src = off + (p0 + kk) * lda + i0 + ip * mr, d = base + kk * mr;
                 for (int ii = 0; ii < rows; ii++) dst[d + ii] = alpha * a[src + ii];

@@ -74,7 +74,11 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** Scratch of worker 0, for serial work on the calling thread outside a parallel call. */
+    /**
+     * Scratch of worker 0 (the calling thread), e.g. for data packed before a parallel call and
+     * shared by its parts. Such data outlives one call, so it relies on the owner (CpuBackend)
+     * running one kernel at a time.
+     */
     public Scratch callerScratch() {
         return scratch[0];
     }

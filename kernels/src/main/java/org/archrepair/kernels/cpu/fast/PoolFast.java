@@ -1,21 +1,53 @@
 package org.archrepair.kernels.cpu.fast;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import org.archrepair.kernels.Pool2dSpec;
 
 import java.util.Arrays;
 
 /**
- * Max, average and global-average pooling, parallel over (image, channel) planes. Within a plane
- * the loops are the reference's, in the same order, with window bounds clipped once per output
- * instead of tested per tap, so every result (argmax ties to the first maximum, NaN wins, average
- * with count_include_pad = false, the float accumulation order of the backward scatters) is
- * bitwise the reference's. Global average sums with {@link Sums} (double across blocks).
+ * Max, average and global-average pooling, parallel over (image, channel) planes, each plane
+ * rearranged into padded {@link PhasePlanes} so that the window taps of 8 (max) or 4 (average)
+ * consecutive outputs are consecutive floats, any stride. Every result is bitwise the reference's:
+ * <ul>
+ *   <li>max: padding is -infinity (never wins), taps in row-major order, a lane takes a tap when
+ *       {@code v > best || isNaN(v)}, exactly the reference's rule (ties to the first maximum, NaN
+ *       wins); the argmax lanes move with it;
+ *   <li>average: a 4-lane double sum over the taps in row-major order (padding adds +0.0, which
+ *       changes nothing), divided by the in-image count, as the reference;
+ *   <li>average backward: stride 1 as a gather over a padded plane of dy / count, strides > 1 as
+ *       a scatter of 8 outputs at a time with the taps of a row from right to left; either way
+ *       each input receives its contributions in the reference's (p, q) order.
+ * </ul>
+ * Max backward (a data-dependent scatter) and global average stay scalar per plane.
  *
- * <p>What this is not: vectorized; pooling is a small share of a ResNet/DARTS step next to the
- * convolutions. Buffers: x, dx: (n, c, h, w); y, dy, argmax: (n, c, p, q).
+ * <p>What this is not: a fused pooling/ReLU. Buffers: x, dx: (n, c, h, w); y, dy, argmax: (n, c, p, q).
  */
 public final class PoolFast {
     private PoolFast() {
+    }
+
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256, F4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+
+    private static PhasePlanes planes(Pool2dSpec s) {
+        return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.kernelW(), 1);
+    }
+
+    /** Offsets of the window taps (r, t) in a plane's phases, row-major: (kernelH * kernelW). Computed
+     * once, as tap() divides. */
+    private static int[] taps(Pool2dSpec s, PhasePlanes ph) {
+        int[] tap = new int[s.kernelH() * s.kernelW()];
+        for (int r = 0; r < s.kernelH(); r++)
+            for (int t = 0; t < s.kernelW(); t++) tap[r * s.kernelW() + t] = ph.tap(r, t, 1, 1);
+        return tap;
     }
 
     /** Planes per part at least, so that tiny pools stay on one thread. */
@@ -25,26 +57,38 @@ public final class PoolFast {
 
     /** y = window max, argmax = h_in * w + w_in of the first maximum (later ones win only if greater, or NaN). */
     public static void maxForward(Parallel par, Pool2dSpec s, float[] x, float[] y, int[] argmax) {
-        int P = s.p(), Q = s.q(), H = s.h(), W = s.w();
-        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi) -> {
+        int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW(), sw = s.strideW();
+        PhasePlanes ph = planes(s);
+        int[] tap = taps(s, ph);
+        int rowStep = s.strideH() * ph.wq;
+        IntVector lanes = IntVector.zero(I8).addIndex(sw);                   // lane * strideW
+        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
+            float[] buf = scratch.floats(Scratch.PADDED, ph.size());
+            ph.pad(buf, 1, Float.NEGATIVE_INFINITY);
             for (int plane = lo; plane < hi; plane++) {
-                int xb = plane * H * W, yb = plane * P * Q;
+                ph.copy(x, plane * H * W, 1, buf);
+                int yb = plane * P * Q;
                 for (int p = 0; p < P; p++) {
-                    int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + s.kernelH(), H);
-                    for (int q = 0; q < Q; q++) {
-                        int w0 = Math.max(q * s.strideW() - s.padW(), 0), w1 = Math.min(q * s.strideW() - s.padW() + s.kernelW(), W);
-                        float best = Float.NEGATIVE_INFINITY;
-                        int arg = h0 * W + w0;
-                        for (int ih = h0; ih < h1; ih++)
-                            for (int iw = w0; iw < w1; iw++) {
-                                float v = x[xb + ih * W + iw];
-                                if (v > best || Float.isNaN(v)) {
-                                    best = v;
-                                    arg = ih * W + iw;
-                                }
+                    int top = p * s.strideH() - s.padH();
+                    for (int q = 0; q < Q; q += 8) {
+                        IntVector iw0 = lanes.add(q * sw - s.padW());                 // first window column per lane
+                        FloatVector best = FloatVector.broadcast(F8, Float.NEGATIVE_INFINITY);
+                        IntVector arg = iw0.max(0).add(Math.max(top, 0) * W);        // first in-image position
+                        for (int r = 0; r < kh; r++)
+                            for (int t = 0; t < kw; t++) {
+                                FloatVector v = FloatVector.fromArray(F8, buf, tap[r * kw + t] + p * rowStep + q);
+                                VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                                best = best.blend(v, wins);
+                                arg = arg.blend(iw0.add((top + r) * W + t), wins.cast(I8));
                             }
-                        y[yb + p * Q + q] = best;
-                        argmax[yb + p * Q + q] = arg;
+                        int d = yb + p * Q + q;
+                        if (q + 8 <= Q) {
+                            best.intoArray(y, d);
+                            arg.intoArray(argmax, d);
+                        } else {
+                            best.intoArray(y, d, F8.indexInRange(q, Q));
+                            arg.intoArray(argmax, d, I8.indexInRange(q, Q));
+                        }
                     }
                 }
             }
@@ -70,42 +114,116 @@ public final class PoolFast {
         });
     }
 
-    /** y = mean over the in-image part of each window (double sum, as the reference). */
+    /** y = mean over the in-image part of each window: 4-lane double sums, as the reference's double sum. */
     public static void avgForward(Parallel par, Pool2dSpec s, float[] x, float[] y) {
-        int P = s.p(), Q = s.q(), H = s.h(), W = s.w();
-        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi) -> {
+        int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
+        PhasePlanes ph = planes(s);
+        int[] tap = taps(s, ph);
+        int rowStep = s.strideH() * ph.wq;
+        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
+            float[] buf = scratch.floats(Scratch.PADDED, ph.size());
+            double[] count = new double[Q + 8];
+            ph.pad(buf, 1, 0f);
             for (int plane = lo; plane < hi; plane++) {
-                int xb = plane * H * W, yb = plane * P * Q;
+                ph.copy(x, plane * H * W, 1, buf);
+                int yb = plane * P * Q;
                 for (int p = 0; p < P; p++) {
-                    int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + s.kernelH(), H);
-                    for (int q = 0; q < Q; q++) {
-                        int w0 = Math.max(q * s.strideW() - s.padW(), 0), w1 = Math.min(q * s.strideW() - s.padW() + s.kernelW(), W);
-                        double acc = 0;
-                        for (int ih = h0; ih < h1; ih++)
-                            for (int iw = w0; iw < w1; iw++) acc += x[xb + ih * W + iw];
-                        y[yb + p * Q + q] = (float) (acc / ((h1 - h0) * (w1 - w0)));
+                    int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + kh, H);
+                    for (int q = 0; q < Q; q++) count[q] = (h1 - h0) * windowWidth(s, q);
+                    for (int q = 0; q < Q; q += 8) {
+                        DoubleVector lo4 = DoubleVector.zero(D4), hi4 = DoubleVector.zero(D4);
+                        for (int r = 0; r < kh; r++)
+                            for (int t = 0; t < kw; t++) {
+                                FloatVector v = FloatVector.fromArray(F8, buf, tap[r * kw + t] + p * rowStep + q);
+                                lo4 = lo4.add(v.convertShape(VectorOperators.F2D, D4, 0));
+                                hi4 = hi4.add(v.convertShape(VectorOperators.F2D, D4, 1));
+                            }
+                        FloatVector mean = (FloatVector) lo4.div(DoubleVector.fromArray(D4, count, q))
+                                .convertShape(VectorOperators.D2F, F8, 0);
+                        mean = mean.blend(hi4.div(DoubleVector.fromArray(D4, count, q + 4))
+                                .convertShape(VectorOperators.D2F, F8, -1), F8.indexInRange(-4, 4));
+                        int d = yb + p * Q + q;
+                        if (q + 8 <= Q) mean.intoArray(y, d);
+                        else mean.intoArray(y, d, F8.indexInRange(q, Q));
                     }
                 }
             }
         });
     }
 
-    /** dx = 0, then each window += dy / its in-image size, in output order. */
+    /** In-image columns of the window of output column q. */
+    private static int windowWidth(Pool2dSpec s, int q) {
+        int left = q * s.strideW() - s.padW();
+        return Math.min(left + s.kernelW(), s.w()) - Math.max(left, 0);
+    }
+
+    /** dx = 0, then each window += dy / its in-image size, each input in the reference's (p, q) order. */
     public static void avgBackward(Parallel par, Pool2dSpec s, float[] dy, float[] dx) {
-        int P = s.p(), Q = s.q(), H = s.h(), W = s.w();
-        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi) -> {
-            Arrays.fill(dx, lo * H * W, hi * H * W, 0f);
+        if (s.strideH() == 1 && s.strideW() == 1) avgBackwardStride1(par, s, dy, dx);
+        else avgBackwardScatter(par, s, dy, dx);
+    }
+
+    /**
+     * Stride 1 as a gather: with g = dy / count in a zero-padded plane G (kh - 1 - padH rows and
+     * kw - 1 - padW columns of zeros around it), {@code dx[i][j] = sum_{a, b} G[i + a][j + b]} over
+     * the kh x kw offsets in row-major order, which is the reference's (p, q) order, accumulated in
+     * registers and stored once.
+     */
+    private static void avgBackwardStride1(Parallel par, Pool2dSpec s, float[] dy, float[] dx) {
+        int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
+        int padR = kh - 1 - s.padH(), padC = kw - 1 - s.padW(), gw = (W + 7) / 8 * 8 + kw - 1, gh = H + kh - 1;
+        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
+            float[] g = scratch.floats(Scratch.PADDED, gh * gw);
+            int[] width = new int[Q];
+            for (int q = 0; q < Q; q++) width[q] = windowWidth(s, q);
             for (int plane = lo; plane < hi; plane++) {
-                int xb = plane * H * W, yb = plane * P * Q;
+                Arrays.fill(g, 0, gh * gw, 0f);
                 for (int p = 0; p < P; p++) {
-                    int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + s.kernelH(), H);
-                    for (int q = 0; q < Q; q++) {
-                        int w0 = Math.max(q * s.strideW() - s.padW(), 0), w1 = Math.min(q * s.strideW() - s.padW() + s.kernelW(), W);
-                        float g = dy[yb + p * Q + q] / ((h1 - h0) * (w1 - w0));
-                        for (int ih = h0; ih < h1; ih++)
-                            for (int iw = w0; iw < w1; iw++) dx[xb + ih * W + iw] += g;
+                    int h0 = Math.max(p - s.padH(), 0), h1 = Math.min(p - s.padH() + kh, H), row = (p + padR) * gw + padC;
+                    for (int q = 0; q < Q; q++) g[row + q] = dy[(plane * P + p) * Q + q] / ((h1 - h0) * width[q]);
+                }
+                for (int i = 0; i < H; i++)
+                    for (int j = 0; j < W; j += 8) {
+                        FloatVector acc = FloatVector.zero(F8);
+                        for (int a = 0; a < kh; a++)
+                            for (int b = 0; b < kw; b++) acc = acc.add(FloatVector.fromArray(F8, g, (i + a) * gw + j + b));
+                        int d = plane * H * W + i * W + j;
+                        if (j + 8 <= W) acc.intoArray(dx, d);
+                        else acc.intoArray(dx, d, F8.indexInRange(j, W));
+                    }
+            }
+        });
+    }
+
+    /** Strides > 1: scatter into phase planes, 8 outputs at a time, taps right to left. */
+    private static void avgBackwardScatter(Parallel par, Pool2dSpec s, float[] dy, float[] dx) {
+        int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
+        PhasePlanes ph = planes(s);
+        int[] tap = taps(s, ph);
+        int rowStep = s.strideH() * ph.wq;
+        par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
+            float[] buf = scratch.floats(Scratch.PADDED, ph.size());
+            float[] count = new float[Q + 8];
+            for (int plane = lo; plane < hi; plane++) {
+                Arrays.fill(buf, 0, ph.size(), 0f);
+                int yb = plane * P * Q;
+                for (int p = 0; p < P; p++) {
+                    int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + kh, H);
+                    for (int q = 0; q < Q; q++) count[q] = (h1 - h0) * windowWidth(s, q);
+                    for (int q = 0; q < Q; q += 8) {
+                        boolean full = q + 8 <= Q;           // masked stores are slow on AMD: only for the tail
+                        VectorMask<Float> live = F8.indexInRange(q, Q);
+                        FloatVector g = full ? FloatVector.fromArray(F8, dy, yb + p * Q + q).div(FloatVector.fromArray(F8, count, q))
+                                : FloatVector.fromArray(F8, dy, yb + p * Q + q, live).div(FloatVector.fromArray(F8, count, q, live), live);
+                        for (int r = 0; r < kh; r++)
+                            for (int t = kw - 1; t >= 0; t--) {      // right to left: inputs see q ascending
+                                int i = tap[r * kw + t] + p * rowStep + q;
+                                if (full) FloatVector.fromArray(F8, buf, i).add(g).intoArray(buf, i);
+                                else FloatVector.fromArray(F8, buf, i, live).add(g).intoArray(buf, i, live);
+                            }
                     }
                 }
+                ph.merge(buf, 0, dx, plane * H * W);
             }
         });
     }

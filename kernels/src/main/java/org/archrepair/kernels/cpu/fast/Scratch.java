@@ -23,11 +23,11 @@ public final class Scratch {
     /** Per-part partial results combined by the caller (e.g. a weight gradient, channel sums). */
     public static final int PARTIAL = 5;
 
-    /** Integer slots: index tables of the convolution packers. */
-    public static final int OFFSETS = 0, POSITIONS = 1;
+    /** Integer slots: index tables of the convolution packers and direct kernels. */
+    public static final int OFFSETS = 0, POSITIONS = 1, ROWS = 2, COLS = 3;
 
     private final float[][] floats = new float[6][];
-    private final int[][] ints = new int[2][];
+    private final int[][] ints = new int[4][];
 
     /** An array of at least {@code length} floats for {@code slot}; contents undefined. */
     public float[] floats(int slot, int length) {

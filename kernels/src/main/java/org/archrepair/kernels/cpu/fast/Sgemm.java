@@ -7,11 +7,12 @@ import static org.archrepair.kernels.cpu.fast.Panels.NR;
  * transpose combinations, offsets, leading dimensions, alpha, beta with beta == 0 ignoring C), and
  * the serial entry point the convolutions call from inside their own parallel parts.
  *
- * <p>Threads: the output is cut into tile-aligned column ranges (or row ranges when C is tall and
- * narrow), one per worker, each with its own packing buffers. Every C element is computed by one
- * worker with depth slices that depend only on k, so the result is bitwise the same for any thread
- * count. Alpha is folded into the packing of A; a beta other than 0 or 1 scales C first (that is
- * exactly the reference's {@code beta * C} term, added last).
+ * <p>Threads: the output is cut into tile-aligned column ranges, one per worker, sharing one
+ * packed A (packed by all workers) and packing their own B panels; when C is tall and narrow, into
+ * row ranges, each worker packing its own rows of A. Every C element is computed by one worker
+ * with depth slices that depend only on k, so the result is bitwise the same for any thread count
+ * (and for either tile height). Alpha is folded into the packing of A; a beta other than 0 or 1
+ * scales C first (that is exactly the reference's {@code beta * C} term, added last).
  *
  * <p>What this is not: a batched or strided-batched GEMM, or a place for convolution logic.
  */
@@ -19,12 +20,16 @@ public final class Sgemm {
     private Sgemm() {
     }
 
-    /** Deepest depth slice; C is read and written once per slice, so deep slices pay on skinny shapes. */
-    static final int KC = Integer.getInteger("archrepair.gemm.kc", 512);
-    /** Rows of A packed per block (times the tile height), sized for L2. */
-    static final int MC_PANELS = Integer.getInteger("archrepair.gemm.mcPanels", 40);
-    /** Columns of B packed per block. */
-    static final int NC = Integer.getInteger("archrepair.gemm.nc", 2048);
+    /**
+     * Deepest depth slice. C is read and written once per slice, so deep slices pay on skinny
+     * shapes; measured (one thread, CPU time) 256 / 512 / 768: SGEMM 1024 100 / 109 / 109 GFLOP/s,
+     * 64 x 8192 x 576 71 / 81 / 73.
+     */
+    static final int KC = 512;
+    /** Row panels of A per block: 240 rows (6x16) x 512 deep = 480 KB, about the L2 of one core. */
+    static final int MC_PANELS = 40;
+    /** Columns of B packed per block in the plain GEMM (the convolutions choose their own). */
+    static final int NC = 2048;
     /** Below this many multiply-adds a call runs on one thread: the hand-off would cost more. */
     private static final long SERIAL_MACS = 1 << 16;
 
@@ -43,18 +48,63 @@ public final class Sgemm {
     }
 
     /**
-     * C = A B or C += A B on the calling thread, with the tile shape that suits m.
-     * A: (m, k), B: (k, n) through their packers; C: c[cOff + i*ldc + j]. B is packed
-     * {@code ncBlock} columns (a multiple of 16) at a time. Scratch is the caller's.
+     * Rows of the register tile the serial drivers use for an m-row A (the panel height of
+     * {@link #packA}): 4x16 when six-row panels would waste more than the 4x16 tile loses to the
+     * 6x16 one (measured about 0.93 vs 0.97 of peak), i.e. for m = 4, 8, 16, 32, ...; else 6x16.
      */
-    public static void multiply(Panels.PackA a, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
+    static int tileRows(int m) {
+        double six = (double) m / ((m + 5) / 6 * 6) * 0.97, four = (double) m / ((m + 3) / 4 * 4) * 0.93;
+        return four > six ? Gemm4x16.MR : Gemm6x16.MR;
+    }
+
+    /** Floats that {@link #packA} writes for an (m, k) A. */
+    public static int packedLength(int m, int k) {
+        int mr = tileRows(m);
+        return (m + mr - 1) / mr * mr * k;
+    }
+
+    /**
+     * Packs A: (m, k) whole for {@link #multiply}: depth slice after slice, each slice all row
+     * panels. Part {@code part} of {@code parts} packs a disjoint range of panels, so workers can
+     * share the work; dst holds at least {@link #packedLength} floats from dstOff.
+     */
+    public static void packA(Panels.PackA a, int m, int k, float[] dst, int dstOff, int part, int parts) {
+        int mr = tileRows(m), panels = (m + mr - 1) / mr, mPad = panels * mr;
+        int i0 = Parallel.split(panels, parts, part) * mr, i1 = Math.min(m, Parallel.split(panels, parts, part + 1) * mr);
+        if (i0 >= i1) return;
+        int slices = slices(k);
+        for (int slice = 0, p0 = 0; slice < slices; slice++) {
+            int kc = sliceDepth(k, slices, slice);
+            a.pack(i0, i1 - i0, p0, kc, mr, dst, dstOff + p0 * mPad + i0 * kc);
+            p0 += kc;
+        }
+    }
+
+    /**
+     * C = A B or C += A B on the calling thread. A: (m, k) packed by {@link #packA} into ap[aOff..];
+     * B: (k, n) through its packer; C: c[cOff + i*ldc + j]. B is packed {@code ncBlock} columns (a
+     * multiple of 16) at a time. Scratch is the caller's.
+     */
+    public static void multiply(float[] ap, int aOff, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
                                 boolean accumulate, int ncBlock, Scratch scratch) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        Gemm6x16.multiply(a, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+        if (tileRows(m) == Gemm4x16.MR) Gemm4x16.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+        else Gemm6x16.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+    }
+
+    /**
+     * The convolution form: B(kk, j) = src[rowOff[kk] + colOff[j / 8] + j % 8] read in place (see
+     * {@link ConvGemm6x16}). A packed by {@link #packA}; depth > 0.
+     */
+    static void multiplyDirect(float[] ap, int aOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
+                               float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
+        if (m <= 0 || n <= 0) return;
+        if (tileRows(m) == Gemm4x16.MR) ConvGemm4x16.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
+        else ConvGemm6x16.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
     }
 
     /** Backend.gemm: C = alpha op(A) op(B) + beta C. a: (m|k, lda), b: (k|n, ldb), c: (m, ldc), at the offsets. */
@@ -63,28 +113,41 @@ public final class Sgemm {
                             float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
         long macs = (long) m * n * Math.max(k, 1);
-        int mTiles = (m + Gemm6x16.MR - 1) / Gemm6x16.MR, nTiles = (n + NR - 1) / NR;
+        int mr = tileRows(m), mTiles = (m + mr - 1) / mr, nTiles = (n + NR - 1) / NR;
         boolean splitN = nTiles >= mTiles || nTiles >= 4 * par.threads();
         int parts = macs < SERIAL_MACS ? 1 : Math.min(par.threads(), splitN ? nTiles : mTiles);
+        float[] shared = null;
+        if (splitN && k > 0 && alpha != 0f) {
+            // One packed A for all workers, packed by all of them.
+            float[] ap = par.callerScratch().floats(Scratch.PACK_A, packedLength(m, k));
+            Panels.PackA pa = Panels.matrixA(a, aOff, lda, transA, alpha);
+            par.run(parts, (part, s) -> packA(pa, m, k, ap, 0, part, parts));
+            shared = ap;
+        }
+        float[] sharedA = shared;
         par.run(parts, (part, s) -> {
             int i0 = 0, i1 = m, j0 = 0, j1 = n;
             if (splitN) {
                 j0 = Parallel.splitAligned(n, parts, part, NR);
                 j1 = Parallel.splitAligned(n, parts, part + 1, NR);
             } else {
-                i0 = Parallel.splitAligned(m, parts, part, Gemm6x16.MR);
-                i1 = Parallel.splitAligned(m, parts, part + 1, Gemm6x16.MR);
+                i0 = Parallel.splitAligned(m, parts, part, mr);
+                i1 = Parallel.splitAligned(m, parts, part + 1, mr);
             }
             if (i0 >= i1 || j0 >= j1) return;
             int cBase = cOff + i0 * ldc + j0;
             if (beta != 0f && beta != 1f) scale(c, cBase, ldc, i1 - i0, j1 - j0, beta);
-            if (alpha == 0f) {
+            if (alpha == 0f || k <= 0) {
                 if (beta == 0f) scale(c, cBase, ldc, i1 - i0, j1 - j0, 0f);
                 return;
             }
-            Panels.PackA pa = Panels.matrixA(a, aOff + (transA ? i0 : i0 * lda), lda, transA, alpha);
+            float[] ap = sharedA;
+            if (ap == null) {                 // split over M: each worker packs its own rows
+                ap = s.floats(Scratch.PACK_A, packedLength(i1 - i0, k));
+                packA(Panels.matrixA(a, aOff + (transA ? i0 : i0 * lda), lda, transA, alpha), i1 - i0, k, ap, 0, 0, 1);
+            }
             Panels.PackB pb = Panels.matrixB(b, bOff + (transB ? j0 * ldb : j0), ldb, transB);
-            multiply(pa, pb, i1 - i0, j1 - j0, k, c, cBase, ldc, beta != 0f, NC, s);
+            multiply(ap, 0, pb, i1 - i0, j1 - j0, k, c, cBase, ldc, beta != 0f, NC, s);
         });
     }
 

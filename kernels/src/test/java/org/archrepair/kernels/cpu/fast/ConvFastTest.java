@@ -69,6 +69,8 @@ class ConvFastTest {
                 layer("1x1 pad 1 (col2im path)", Conv2dSpec.of(2, 6, 5, 7, 10, 1, 1, 1, 1, 1)),
                 layer("asymmetric 3x1 s(2,1) p(1,0)", new Conv2dSpec(2, 6, 10, 9, 8, 3, 1, 2, 1, 1, 0, 1, 1, 1)),
                 layer("single image 16x32x32 (columns split)", Conv2dSpec.of(1, 16, 32, 32, 16, 3, 1, 1, 1, 1)),
+                layer("direct, half tile at the end: 5x8 output", Conv2dSpec.of(2, 12, 5, 8, 20, 3, 1, 1, 1, 1)),
+                layer("direct, 6-row tiles, 8-channel taps: 8->30", Conv2dSpec.of(3, 8, 12, 16, 30, 3, 1, 1, 1, 1)),
                 layer("deep 130->70 3x3 (several depth slices)", Conv2dSpec.of(2, 130, 6, 6, 70, 3, 1, 1, 1, 1)));
     }
 

@@ -1,0 +1,133 @@
+package org.archrepair.kernels.cpu.fast;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import static org.archrepair.kernels.cpu.fast.Panels.NR;
+
+/**
+ * Direct implicit-GEMM convolution driver with a 6x16 register tile: the B operand is never
+ * packed. {@code B(kk, j) = src[rowOff[kk] + colOff[j / 8] + j % 8]}: depth steps and 8-column
+ * halves of the output each have a precomputed offset, and the 8 columns of a half are 8
+ * consecutive floats of src. So a depth step is two unaligned vector loads from L1/L2-resident
+ * data plus one int from the table, and the 9x-expanded im2col copy, which cost as much as the
+ * arithmetic on 16-channel layers, disappears. Two uses:
+ * <ul>
+ *   <li>forward (and stride-1 backward data): src = {@link PhasePlanes} of one image, rowOff = tap
+ *       offsets of (c, r, s), colOff = start of 8 output columns (needs q % 8 == 0);
+ *   <li>weight gradient: src = channels-last copies of a few images ({@link Im2colT}), rowOff =
+ *       position of (image, p, q), colOff = start of 8 channels of one tap (needs c % 8 == 0).
+ * </ul>
+ * Every element sees the same operations as through the packed path, so both give the same bits.
+ *
+ * <p>What this is not: general; the callers check the conditions above and use the packing path
+ * ({@link Im2col}, {@link Im2colT} + {@link Gemm6x16}) otherwise. One driver per tile shape.
+ */
+final class ConvGemm6x16 {
+    private ConvGemm6x16() {
+    }
+
+    static final int MR = 6;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+
+    /**
+     * C = A B or C += A B. A: (m, depth) packed whole by {@link Sgemm#packA} into ap[apOff..]; B as above;
+     * C: c[cOff + i*ldc + j] for j in [0, n). depth > 0; rowOff: (depth); colOff: (ceil(n / 8)).
+     */
+    static void multiply(float[] ap, int apOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
+                         float[] c, int cOff, int ldc, boolean accumulate, Scratch s) {
+        int slices = Sgemm.slices(depth), mPad = Gemm6x16.roundUp(m, MR);
+        int mcMax = Math.min(Sgemm.mc(MR), mPad);
+        float[] tile = s.floats(Scratch.TILE, MR * NR);
+        for (int slice = 0, p0 = 0; slice < slices; slice++) {
+            int kc = Sgemm.sliceDepth(depth, slices, slice);
+            boolean acc = accumulate || slice > 0;
+            for (int ic = 0; ic < m; ic += mcMax) {
+                int mc = Math.min(mcMax, m - ic), aOff = apOff + p0 * mPad + ic * kc;
+                for (int jt = 0; jt < n; jt += NR) {
+                    int nr = Math.min(NR, n - jt), b0 = colOff[jt / 8];
+                    int b1 = nr > 8 ? colOff[jt / 8 + 1] : b0;            // a missing half reads a valid dummy
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int mr = Math.min(MR, mc - ir), ci = cOff + (ic + ir) * ldc + jt, ao = aOff + ir * kc;
+                        if (mr == MR && nr == NR) {
+                            kernel(ap, ao, src, b0, b1, rowOff, p0, kc, c, ci, ldc, acc);
+                        } else {
+                            kernel(ap, ao, src, b0, b1, rowOff, p0, kc, tile, 0, NR, false);
+                            for (int i = 0; i < mr; i++)
+                                for (int jj = 0; jj < nr; jj++)
+                                    c[ci + i * ldc + jj] = acc ? c[ci + i * ldc + jj] + tile[i * NR + jj] : tile[i * NR + jj];
+                        }
+                    }
+                }
+            }
+            p0 += kc;
+        }
+    }
+
+    /** One 6x16 tile over kc depth steps from p0: C = acc ? C + A B : A B. */
+    private static void kernel(float[] ap, int ao, float[] src, int b0, int b1, int[] rowOff, int p0, int kc,
+                               float[] c, int ci, int ldc, boolean acc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int o = rowOff[p0 + p], ai = ao + p * MR;
+            FloatVector v0 = FloatVector.fromArray(S, src, o + b0);
+            FloatVector v1 = FloatVector.fromArray(S, src, o + b1);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(v0, c00);
+            c01 = av.fma(v1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(v0, c10);
+            c11 = av.fma(v1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(v0, c20);
+            c21 = av.fma(v1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(v0, c30);
+            c31 = av.fma(v1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(v0, c40);
+            c41 = av.fma(v1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(v0, c50);
+            c51 = av.fma(v1, c51);
+        }
+        int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        if (acc) {
+            FloatVector o00 = FloatVector.fromArray(S, c, r0), o01 = FloatVector.fromArray(S, c, r0 + 8);
+            FloatVector o10 = FloatVector.fromArray(S, c, r1), o11 = FloatVector.fromArray(S, c, r1 + 8);
+            FloatVector o20 = FloatVector.fromArray(S, c, r2), o21 = FloatVector.fromArray(S, c, r2 + 8);
+            FloatVector o30 = FloatVector.fromArray(S, c, r3), o31 = FloatVector.fromArray(S, c, r3 + 8);
+            FloatVector o40 = FloatVector.fromArray(S, c, r4), o41 = FloatVector.fromArray(S, c, r4 + 8);
+            FloatVector o50 = FloatVector.fromArray(S, c, r5), o51 = FloatVector.fromArray(S, c, r5 + 8);
+            c00 = o00.add(c00);
+            c01 = o01.add(c01);
+            c10 = o10.add(c10);
+            c11 = o11.add(c11);
+            c20 = o20.add(c20);
+            c21 = o21.add(c21);
+            c30 = o30.add(c30);
+            c31 = o31.add(c31);
+            c40 = o40.add(c40);
+            c41 = o41.add(c41);
+            c50 = o50.add(c50);
+            c51 = o51.add(c51);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + 8);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + 8);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + 8);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + 8);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + 8);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + 8);
+    }
+}

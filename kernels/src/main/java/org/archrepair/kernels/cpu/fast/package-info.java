@@ -1,0 +1,11 @@
+/**
+ * The fast CPU kernels behind {@code CpuBackend.fast(threads)}: a fixed-partition worker pool
+ * ({@link org.archrepair.kernels.cpu.fast.Parallel}), the packed Vector-API SGEMM and its tile
+ * drivers, implicit-GEMM and depthwise convolutions, and vectorized, parallel batch norm, pooling,
+ * elementwise, broadcast and optimizer primitives. Kernels take float[] arrays plus a spec, like
+ * the scalar references in {@code cpu.ref}, and are tested against them.
+ *
+ * <p>Must not import anything above the kernels module (engine, models, repair), nor hold global
+ * mutable state: all state lives in a {@code Parallel} owned by one backend.
+ */
+package org.archrepair.kernels.cpu.fast;
