@@ -19,14 +19,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** archrepair evaluate: accuracy, per-class accuracy and confusion matrix of a model on CIFAR-10. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a model on the CIFAR-10 test set (or the training set): overall and per-class "
-                + "accuracy and the confusion matrix.")
+        description = "Evaluate a model on the CIFAR-10 (or Tiny-ImageNet) test set or training set: overall and "
+                + "per-class accuracy and the confusion matrix.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -57,11 +59,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             case "train" -> Split.TRAIN;
             default -> throw new IllegalArgumentException("--split " + split + ": expected test or train");
         };
+        model.name();
         try (Backend backend = common.openBackend()) {
-            Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), 10);
             Path file = weightsFile();
-            Checkpoints.loadInto(net, file);
+            if (!Files.isRegularFile(file)) throw new IOException("--weights " + file + ": no such file");
             ImageDataset set = data.load(which);
+            Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), set.classes().size());
+            Checkpoints.loadInto(net, file);
             BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(batch, model.normalization()),
                     new Rng(common.seed));
             Accuracy acc;
@@ -80,8 +84,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Path weightsFile() throws java.io.IOException {
+    private Path weightsFile() throws IOException {
         if (weights != null) return weights;
+        if (!data.isCifar10()) throw new IllegalArgumentException("--weights is required for --dataset " + data.dataset);
         Artifact published = switch (model.model) {
             case "resnet20" -> Artifact.RESNET20_AKAMASTER;
             case "resnet32" -> Artifact.RESNET32_AKAMASTER;

@@ -1,5 +1,6 @@
 package org.archrepair.repair.cli;
 
+import org.archrepair.models.Models;
 import org.archrepair.models.data.Normalization;
 import picocli.CommandLine.Option;
 
@@ -12,8 +13,16 @@ public final class ModelOptions {
 
     @Option(names = "--normalization", paramLabel = "NAME",
             description = "Input normalization: akamaster (ImageNet mean/std, the He ResNets' pretrained weights), "
-                    + "kuangliu (CIFAR-10 mean/std), or unit (pixels / 255). Default: by model family.")
+                    + "kuangliu (CIFAR-10 mean/std), or unit (pixels / 255). Default: akamaster for resnet20..110, "
+                    + "kuangliu for the others.")
     String normalization;
+
+    /** The model name, checked against the zoo before anything slow happens. */
+    String name() {
+        if (!Models.names().contains(model))
+            throw new IllegalArgumentException("unknown model '" + model + "'; known: " + String.join(", ", Models.names()));
+        return model;
+    }
 
     Normalization normalization() {
         String name = normalization != null ? normalization : model.matches("resnet(20|32|44|56|110)") ? "akamaster" : "kuangliu";

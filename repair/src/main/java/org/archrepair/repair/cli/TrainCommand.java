@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 /** archrepair train: train a model from scratch on CIFAR-10, checkpointing every epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model from scratch on CIFAR-10 (SGD, momentum, weight decay, cosine schedule, crop+flip "
+        description = "Train a model from scratch on CIFAR-10 or Tiny-ImageNet (SGD, momentum, weight decay, cosine schedule, crop+flip "
                 + "augmentation). Writes the weights after every epoch, a resume file, the history (JSON) and a "
                 + "learning curve (PNG) next to --out.")
 public final class TrainCommand implements Callable<Integer> {
@@ -55,11 +55,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainConfig config = new TrainConfig(model.model, epochs, batch, lr, momentum, weightDecay, nesterov, clip,
+        TrainConfig config = new TrainConfig(model.name(), epochs, batch, lr, momentum, weightDecay, nesterov, clip,
                 common.seed);
         try (Backend backend = common.openBackend()) {
-            Network net = Models.create(model.model, new Init(backend, new Rng(common.seed).fork("init")), 10);
             ImageDataset train = data.load(Split.TRAIN), test = data.load(Split.TEST);
+            Network net = Models.create(model.model, new Init(backend, new Rng(common.seed).fork("init")),
+                    train.classes().size());
             System.err.printf("training %s (%,d parameters) on %s, %d epochs, batch %d, device %s with %d threads%n",
                     model.model, net.parameterCount(), train.name(), epochs, batch, backend.name(), common.threads());
             Trainer trainer = new Trainer(net, backend, train, test, model.normalization(), config, out);
@@ -83,7 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             String stem = out.getFileName().toString().replaceFirst("\\.safetensors$", "");
             AtomicFile.writeString(out.resolveSibling(stem + ".history.json"),
                     Json.writePretty(history.stream().map(EpochRecord::toJson).toList()));
-            LearningCurve.write(history, model.model + " on CIFAR-10, seed " + common.seed,
+            LearningCurve.write(history, model.model + " on " + train.name() + ", seed " + common.seed,
                     out.resolveSibling(stem + ".curve.png"));
         }
         return 0;
