@@ -7,7 +7,8 @@
 # usage: bench/run.sh [smoke|real|raw] [JMH options] [benchmark regexps]
 #   smoke  every benchmark once:      -f 1 -wi 0 -i 1 -bm ss -foe true
 #   real   the measured configuration -f 1 -wi 2 -w 2s -i 4 -r 2s -foe true   (default)
-#   raw    no preset: give all JMH options yourself
+#   raw    no preset: give all JMH options yourself (JMH rejects an option given twice, so
+#          changing a preset's -f/-wi/-w/-i/-r/-bm means raw with all of them)
 # e.g.  bench/run.sh smoke
 #       bench/run.sh real 'ConvBench.*Forward$' -p layer=r20-16x32x32 -p threads=1,2
 # The JSON result goes to bench/target/jmh-<preset>-<time>.json; the markdown tables of
@@ -31,8 +32,23 @@ if [[ ! -f $jar || -n $(find pom.xml kernels engine models bench/pom.xml bench/s
   mvn -q -pl bench -am package -DskipTests
 fi
 
+# Other processes on the cores distort everything, 2-thread runs most (an OpenMP barrier waits for
+# a descheduled worker): say how busy the machine was, before and after.
+load() {
+  local one five rest
+  read -r one five rest < /proc/loadavg
+  echo "load average $one (1 min), $five (5 min) on $(nproc) cores"
+  awk -v l="$one" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' \
+    && echo "WARNING: other processes are running; treat multi-threaded numbers with suspicion"
+  return 0
+}
+
+echo "before: $(load)"
 out=bench/target/jmh-$preset-$(date +%Y%m%d-%H%M%S).json
 "$JAVA_HOME/bin/java" @jvm.options -Dai.djl.offline=true -jar "$jar" \
     "${flags[@]}" -rf json -rff "$out" "$@"
-"$JAVA_HOME/bin/java" -cp "$jar" org.archrepair.bench.Report "$out"
-echo "JMH results: $out"
+echo "after: $(load)"
+if [[ -f $out ]]; then   # not written by -l, -h and the like
+  "$JAVA_HOME/bin/java" -cp "$jar" org.archrepair.bench.Report "$out"
+  echo "JMH results: $out"
+fi

@@ -120,7 +120,7 @@ public final class Report {
         }
         Result t = byMethod.get(c.pytorch());
         double torch = t == null ? Double.NaN : t.medianMs();
-        md.append(' ').append(ms(ours)).append(" | ").append(ms(torch)).append(" | ").append(fixed(torch / ours, 2))
+        md.append(' ').append(ms(ours)).append(" | ").append(ms(torch)).append(" | ").append(ratio(torch / ours))
                 .append(" |");
         if (c.flops() != null) {
             double flops = c.flops().applyAsDouble(params);
@@ -137,6 +137,12 @@ public final class Report {
         if (v >= 10) return String.format(Locale.ROOT, "%.1f", v);
         if (v >= 1) return String.format(Locale.ROOT, "%.2f", v);
         return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** Two decimals, or two significant digits below 0.1 (a scalar kernel against a BLAS is 0.004x). */
+    private static String ratio(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return "-";
+        return String.format(Locale.ROOT, v < 0.1 ? "%.2g" : "%.2f", v);
     }
 
     private static String fixed(double v, int digits) {
