@@ -1,0 +1,46 @@
+package org.archrepair.bench;
+
+import org.archrepair.kernels.cpu.CpuBackend;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * What every benchmark fork does before it measures: check that it runs with the flags of
+ * {@code jvm.options}, and start only the side its method measures. Method names start with
+ * {@code ours} or {@code pytorch}; JMH runs each (method, parameters) pair in its own fork, so an
+ * "ours" fork never loads libtorch (whose idle OpenMP workers would otherwise share the cores) and
+ * a "pytorch" fork gets its own per-JVM thread count.
+ *
+ * <p>What this is not: a place for benchmark data; each benchmark class owns its inputs.
+ */
+final class Forks {
+    private Forks() {
+    }
+
+    static boolean runsPyTorch(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1).startsWith("pytorch");
+    }
+
+    static CpuBackend ours(int threads) {
+        requireJvmFlags();
+        return CpuBackend.fast(threads);
+    }
+
+    static Torch pytorch(int threads) {
+        requireJvmFlags();
+        return Torch.start(threads);
+    }
+
+    /**
+     * JMH forks inherit the launcher JVM's arguments unless a benchmark overrides them; this
+     * proves it in the fork itself instead of trusting it.
+     */
+    static void requireJvmFlags() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
+            throw new IllegalStateException("this JVM lacks --add-modules=jdk.incubator.vector from jvm.options:"
+                    + " start JMH through bench/run.sh");
+        if (!Forks.class.getModule().isNativeAccessEnabled())
+            throw new IllegalStateException("this JVM lacks --enable-native-access=ALL-UNNAMED from jvm.options:"
+                    + " start JMH through bench/run.sh");
+    }
+}
