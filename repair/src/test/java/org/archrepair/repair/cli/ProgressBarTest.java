@@ -1,0 +1,26 @@
+package org.archrepair.repair.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ProgressBarTest {
+    @Test
+    void logsTenLinesOffATerminalAndNothingWhenUnused() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true);
+        try (ProgressBar bar = new ProgressBar("epoch 1/2", 1000, "img", out, false)) {
+            for (int i = 0; i < 100; i++) bar.advance(10, "loss 0.5");
+        }
+        String[] lines = bytes.toString().split("\n");
+        assertEquals(11, lines.length, bytes.toString());             // 0%, 10%, ..., 100%
+        assertTrue(lines[10].startsWith("epoch 1/2 [########################] 1000/1000 img"), lines[10]);
+        assertTrue(lines[10].endsWith("loss 0.5"), lines[10]);
+        ByteArrayOutputStream none = new ByteArrayOutputStream();
+        new ProgressBar("download", 0, "B", new PrintStream(none), false).close();
+        assertEquals("", none.toString());
+    }
+}
