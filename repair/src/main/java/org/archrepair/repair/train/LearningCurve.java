@@ -78,11 +78,13 @@ public final class LearningCurve {
     private static void legend(Graphics2D g) {
         String[] names = {"train accuracy", "test accuracy", "train loss (right axis)"};
         Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f)};
+        // right of centre, at mid height: below converged accuracies, above a decayed loss
+        int x0 = W - RIGHT - 200, y0 = TOP + (H - TOP - BOTTOM) * 2 / 5;
         for (int i = 0; i < names.length; i++) {
             g.setColor(colors[i]);
-            g.fillRect(LEFT + 15, TOP + 15 + 18 * i, 18, 4);
+            g.fillRect(x0, y0 + 18 * i, 18, 4);
             g.setColor(Color.BLACK);
-            g.drawString(names[i], LEFT + 40, TOP + 21 + 18 * i);
+            g.drawString(names[i], x0 + 25, y0 + 6 + 18 * i);
         }
     }
 }
