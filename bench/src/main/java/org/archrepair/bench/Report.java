@@ -16,7 +16,8 @@ import java.util.function.ToDoubleFunction;
  * Turns JMH JSON result files ({@code -rf json}) into the markdown tables of RESULTS.md: for each
  * comparison, the median time of ours (the sum of the medians of its parts, e.g. conv forward +
  * backward-data + backward-weight), PyTorch's median, the ratio PyTorch / ours (> 1: ours is
- * faster) and, where a FLOP count is defined, GFLOP/s.
+ * faster; for the end-to-end benchmarks it is also our throughput over PyTorch's) and, where a FLOP
+ * count is defined, GFLOP/s, and where an image count is, images/s.
  * Usage: {@code java -cp bench/target/benchmarks.jar org.archrepair.bench.Report result.json...}
  *
  * <p>What this is not: a statistics package. The median is JMH's 50th percentile over the
@@ -28,9 +29,16 @@ public final class Report {
     record Result(String bench, String method, Map<String, String> params, double medianMs, int samples) {
     }
 
-    /** Ours = the sum of the medians of oursParts, against one PyTorch method; flops may be null. */
+    /**
+     * Ours = the sum of the medians of oursParts, against one PyTorch method; flops (per call) and
+     * images (per call) may be null.
+     */
     record Comparison(String bench, String title, List<String> oursParts, String pytorch,
-                      ToDoubleFunction<Map<String, String>> flops) {
+                      ToDoubleFunction<Map<String, String>> flops, ToDoubleFunction<Map<String, String>> images) {
+        Comparison(String bench, String title, List<String> oursParts, String pytorch,
+                   ToDoubleFunction<Map<String, String>> flops) {
+            this(bench, title, oursParts, pytorch, flops, null);
+        }
     }
 
     static final List<Comparison> COMPARISONS = List.of(
@@ -53,7 +61,11 @@ public final class Report {
                     List.of("oursForward", "oursBackward"), "pytorchForwardBackward", null),
             new Comparison("LossBench", "softmax cross-entropy forward", List.of("oursForward"), "pytorchForward", null),
             new Comparison("LossBench", "softmax cross-entropy forward + backward",
-                    List.of("oursForward", "oursBackward"), "pytorchForwardBackward", null));
+                    List.of("oursForward", "oursBackward"), "pytorchForwardBackward", null),
+            new Comparison("TrainStepBench", "ResNet-20 training step (forward, loss, backward, SGD step)",
+                    List.of("ours"), "pytorch", null, p -> Double.parseDouble(p.get("batch"))),
+            new Comparison("InferenceBench", "ResNet-20 inference (eval mode, no grad)",
+                    List.of("ours"), "pytorch", null, p -> Double.parseDouble(p.get("batch"))));
 
     public static void main(String[] args) throws IOException {
         if (args.length == 0) {
@@ -102,8 +114,9 @@ public final class Report {
         if (c.oursParts().size() > 1) for (String part : c.oursParts()) md.append(' ').append(part).append(" ms |");
         md.append(" ours ms | PyTorch ms | PyTorch/ours |");
         if (c.flops() != null) md.append(" ours GFLOP/s | PyTorch GFLOP/s |");
+        if (c.images() != null) md.append(" ours images/s | PyTorch images/s |");
         md.append("\n|").append("---|".repeat(paramNames.size() + (c.oursParts().size() > 1 ? c.oursParts().size() : 0)
-                + 3 + (c.flops() != null ? 2 : 0))).append('\n');
+                + 3 + (c.flops() != null ? 2 : 0) + (c.images() != null ? 2 : 0))).append('\n');
         rows.forEach((params, byMethod) -> md.append(row(c, paramNames, params, byMethod)).append('\n'));
         return md.toString();
     }
@@ -125,6 +138,11 @@ public final class Report {
         if (c.flops() != null) {
             double flops = c.flops().applyAsDouble(params);
             md.append(' ').append(fixed(flops / ours / 1e6, 1)).append(" | ").append(fixed(flops / torch / 1e6, 1))
+                    .append(" |");
+        }
+        if (c.images() != null) {
+            double images = c.images().applyAsDouble(params);
+            md.append(' ').append(fixed(images / ours * 1e3, 0)).append(" | ").append(fixed(images / torch * 1e3, 0))
                     .append(" |");
         }
         return md.toString();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -76,6 +77,11 @@ public final class Torch implements AutoCloseable {
         return manager.create(data, new Shape(shape));
     }
 
+    /** A float32 array of the given shape holding a copy of data, owned by owner (freed when it closes). */
+    public static NDArray array(NDManager owner, float[] data, long... shape) {
+        return owner.create(data, new Shape(shape));
+    }
+
     /** An int64 array (torch's index type) holding a copy of data. */
     public NDArray indices(int[] data, long... shape) {
         try (NDArray i32 = manager.create(data, new Shape(shape))) {
@@ -102,6 +108,33 @@ public final class Torch implements AutoCloseable {
         } finally {
             recording.close();
         }
+    }
+
+    /**
+     * a.detach() attached to scope: the same storage, recording nothing. Results attach to the
+     * manager of an op's first input, so a forward pass that starts from this view leaves every
+     * intermediate in scope, even when a itself lives as long as the engine.
+     */
+    public static NDArray constant(NDArray a, NDManager scope) {
+        NDArray view = a.stopGradient();
+        view.attach(scope);
+        return view;
+    }
+
+    /**
+     * torch.no_grad() on this thread until closed (grad mode is per thread in PyTorch; DJL switches
+     * it off on the thread that starts the engine only).
+     */
+    public static NoGrad noGrad() {
+        boolean prior = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        return () -> JniUtils.setGradMode(prior);
+    }
+
+    /** Restores the thread's grad mode when closed. */
+    public interface NoGrad extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** A leaf sharing a's storage that records a fresh gradient (a's own .grad is untouched). */
@@ -176,6 +209,49 @@ public final class Torch implements AutoCloseable {
              NDArray mean = picked.mean()) {
             return mean.neg();
         }
+    }
+
+    /** F.relu(x), not in place. */
+    public static NDArray relu(NDArray x) {
+        return JniUtils.relu((PtNDArray) x);
+    }
+
+    /**
+     * The option-A shortcut of He et al. as akamaster writes it:
+     * F.pad(x[:, :, ::stride, ::stride], (0, 0, 0, 0, pad, pad)), i.e. subsampled and zero-padded by
+     * pad channels on each side. x: (n, c, h, w) -> (n, c + 2 pad, ceil(h / stride), ceil(w / stride)).
+     */
+    public static NDArray subsamplePadChannels(NDArray x, int stride, int pad) {
+        try (NDArray sub = x.get(new NDIndex(":, :, ::{}, ::{}", stride, stride))) {
+            return JniUtils.pad((PtNDArray) sub, new long[]{0, 0, 0, 0, pad, pad}, 0);
+        }
+    }
+
+    /** F.avg_pool2d(x, (h, w)).flatten(1): the mean of each channel. x: (n, c, h, w) -> (n, c). */
+    public static NDArray globalAvgPool(NDArray x) {
+        Shape s = x.getShape();
+        Shape window = new Shape(s.get(2), s.get(3));
+        try (NDArray pooled = Pool.avgPool2d(x, window, window, new Shape(0, 0), false, true)) {
+            return pooled.reshape(s.get(0), s.get(1));
+        }
+    }
+
+    /** F.linear(x, w, b) = x w^T + b. x: (n, in), w: (out, in), b: (out) -> (n, out). */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return JniUtils.linear((PtNDArray) x, (PtNDArray) w, (PtNDArray) b);
+    }
+
+    /**
+     * One in-place SGD step of w with gradient g, through DJL's native optimizer kernel (one JNI call,
+     * libtorch ops inside): state = momentum state + lr (g + wd w); w -= state. This is
+     * torch.optim.SGD (momentum, weight decay, no dampening or Nesterov) with its buffer kept
+     * multiplied by lr: the same iterates for a constant lr, up to rounding, and on the first step
+     * exactly (state starts at zero, torch's buffer at the first gradient). w, g, state: same shape.
+     */
+    public static void sgdUpdate(NDArray w, NDArray g, NDArray state, float lr, float momentum, float weightDecay) {
+        float rescale = 1f, noClipping = -1f;   // DJL's native kernel clips only when clip >= 0
+        JniUtils.sgdUpdate((PtNDArray) w, (PtNDArray) g, (PtNDArray) state, lr, weightDecay, rescale, noClipping,
+                momentum);
     }
 
     @Override
