@@ -1,9 +1,11 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * Zero-padded copies of input planes, split by column phase, in which every convolution tap reads
@@ -11,16 +13,14 @@ import java.util.Arrays;
  * {@code phase[f][i][t] = x[i - padH][t*strideW + f - padW]} (0 outside the image), so output
  * (p, q) under tap (r, s) reads {@code phase[(s*dilW) % strideW][p*strideH + r*dilH][q + (s*dilW) / strideW]}.
  * With stride 1 this is just the padded plane. Rows are {@link #wq} floats: the output width
- * rounded up to 8 plus the largest tap shift, so an 8-float load at any output column of a row
- * stays inside the row.
+ * rounded up to a vector ({@link Lanes#L}) plus the largest tap shift, so a vector load at any
+ * output column of a row stays inside the row.
  *
  * <p>One copy per plane (1x its size), instead of the 9x of an explicit im2col; the direct
- * convolution kernels ({@link ConvGemm6x16}, {@link DepthwiseConv}) read taps from it through
+ * convolution kernels ({@link ConvGemm8xNR}, {@link DepthwiseConv}) read taps from it through
  * {@link #tap} offsets. What this is not: a layout the rest of the engine sees.
  */
 final class PhasePlanes {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
     final int h, w, padH, padW, strideW, hp, wq;
 
     /** Geometry for planes of h x w read by a kernel of width s (dilation dilW) producing q columns. */
@@ -31,7 +31,7 @@ final class PhasePlanes {
         this.padW = padW;
         this.strideW = strideW;
         this.hp = h + 2 * padH;
-        this.wq = (q + 7) / 8 * 8 + (s - 1) * dilW / strideW;
+        this.wq = (q + L - 1) / L * L + (s - 1) * dilW / strideW;
     }
 
     /** Floats of one plane's phases. */
@@ -73,7 +73,7 @@ final class PhasePlanes {
                     int d = plane * size() + (f * hp + i + padH) * wq + tLo, src = xOff + (plane * h + i) * w + f - padW + tLo * sw;
                     if (sw == 1) {
                         int t = 0;
-                        for (; t + 8 <= len; t += 8) FloatVector.fromArray(S, x, src + t).intoArray(dst, d + t);
+                        for (; t + L <= len; t += L) FloatVector.fromArray(F, x, src + t).intoArray(dst, d + t);
                         for (; t < len; t++) dst[d + t] = x[src + t];
                     } else {
                         for (int t = 0; t < len; t++) dst[d + t] = x[src + t * sw];
