@@ -124,9 +124,12 @@ final class ShiftPlanes {
      * dst[0 ..) = the planes of the cg channels at x[xOff]: (cg, h, w). Every position but the slack
      * is written, one vector of L at a time: a masked load where the vector's in-image inputs are
      * consecutive (stride 1 with rows as wide as the input, the "same" convolutions of ResNets,
-     * where a vector runs across rows), element by element otherwise (gathers were 1.7x slower on
-     * AVX-512 and 5x under AVX2). A vector may run past its plane into the next one, which is
-     * written afterwards, or into the slack.
+     * where a vector runs across rows), element by element otherwise. Measured on the 64 x 8 x 8
+     * layer at batch 128: 0.27 ms per pass, against 1.3 ms with a copy call per row and 0.78 ms
+     * (AVX-512) / 4.3 ms (AVX2) with masked gathers; on the 32 -> 64 stride-2 layer, where no
+     * vector is a run, element by element was as fast as gathers (AVX-512) and row loops of 8
+     * elements. A vector may run past its plane into the next one, which is written afterwards,
+     * or into the slack.
      */
     void copy(float[] x, int xOff, float[] dst) {
         int n = hq * q, hw = s.h() * s.w();
