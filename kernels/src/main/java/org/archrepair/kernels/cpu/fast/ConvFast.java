@@ -29,7 +29,8 @@ import static org.archrepair.kernels.cpu.fast.Panels.NR;
  *       added into phase planes of dx where the forward pass read them (col2im), then unpacked;
  *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T} with the depth running over (image, p, q)
  *       of a few images at a time, B read from channels-last copies ({@link Im2colT}); each worker
- *       sums its images into its own partial, the partials are added in worker order.
+ *       sums its images into its own partial, the partials are added in worker order. Inputs with
+ *       fewer channels than lanes (the stem) use dot products instead ({@link WeightGradientDot}).
  * </ul>
  * Forward and backward data compute each output element with one GEMM whose depth slices depend
  * only on the shape, so they are bitwise identical for any thread count; the weight gradient is
@@ -206,6 +207,10 @@ public final class ConvFast {
     public static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
         if (s.isDepthwise()) {
             DepthwiseConv.backwardWeight(par, s, x, dy, dw);
+            return;
+        }
+        if (WeightGradientDot.applies(s)) {
+            WeightGradientDot.backwardWeight(par, s, x, dy, dw);
             return;
         }
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, rs = s.r() * s.s(), crs = cg * rs;

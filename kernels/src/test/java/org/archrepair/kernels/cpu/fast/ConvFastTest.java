@@ -37,6 +37,9 @@ class ConvFastTest {
         return Stream.of(
                 // ResNet-20 (CIFAR, 3x3 pad 1)
                 layer("resnet20 stem 3->16 32x32", Conv2dSpec.of(4, 3, 32, 32, 16, 3, 1, 1, 1, 1)),
+                // few input channels: weight gradient as dot products (channel and tap blocks with tails)
+                layer("5->7 3x3 s2 32x32", Conv2dSpec.of(2, 5, 32, 32, 7, 3, 2, 1, 1, 1)),
+                layer("3->6 3x5 dil2 20x16", new Conv2dSpec(2, 3, 20, 16, 6, 3, 5, 1, 1, 2, 4, 2, 2, 1)),
                 layer("resnet20 16x32x32", Conv2dSpec.of(4, 16, 32, 32, 16, 3, 1, 1, 1, 1)),
                 layer("resnet20 16->32 s2 32x32", Conv2dSpec.of(4, 16, 32, 32, 32, 3, 2, 1, 1, 1)),
                 layer("resnet20 32x16x16", Conv2dSpec.of(4, 32, 16, 16, 32, 3, 1, 1, 1, 1)),
