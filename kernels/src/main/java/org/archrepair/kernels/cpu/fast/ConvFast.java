@@ -58,7 +58,7 @@ public final class ConvFast {
         int hw = s.h() * s.w(), pq = s.p() * s.q();
         boolean rows = s.q() % L == 0;         // else ShiftPlanes
         PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
-        ShiftPlanes shifted = new ShiftPlanes(s, cg);
+        ShiftPlanes shifted = rows ? null : new ShiftPlanes(s, cg);
         boolean identity = rows ? planes.isIdentity() : shifted.isIdentity();
         int[] off = rows ? tapOffsets(s, planes, cg) : shifted.tapOffsets();
         // Fewer images than workers: cut each image's columns too (any cut gives the same bits).
