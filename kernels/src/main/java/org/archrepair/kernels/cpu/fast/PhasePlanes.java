@@ -22,6 +22,8 @@ import static org.archrepair.kernels.cpu.fast.Lanes.L;
  */
 final class PhasePlanes {
     final int h, w, padH, padW, strideW, hp, wq;
+    /** (w) for strides > 1: where column j of a plane lies in its phases' rows, -1 if beyond them. */
+    private final int[] columns;
 
     /** Geometry for planes of h x w read by a kernel of width s (dilation dilW) producing q columns. */
     PhasePlanes(int h, int w, int padH, int padW, int strideW, int q, int s, int dilW) {
@@ -32,6 +34,11 @@ final class PhasePlanes {
         this.strideW = strideW;
         this.hp = h + 2 * padH;
         this.wq = (q + L - 1) / L * L + (s - 1) * dilW / strideW;
+        this.columns = strideW == 1 ? null : new int[w];
+        for (int j = 0; strideW > 1 && j < w; j++) {
+            int f = (j + padW) % strideW, t = (j + padW) / strideW;
+            columns[j] = t < wq ? f * hp * wq + t : -1;
+        }
     }
 
     /** Floats of one plane's phases. */
@@ -84,13 +91,15 @@ final class PhasePlanes {
 
     /** dx plane at dxOff: (h, w) = the in-image part of the phases at src[srcOff] (the inverse of split for one plane). */
     void merge(float[] src, int srcOff, float[] dx, int dxOff) {
-        int sw = strideW;
-        for (int f = 0; f < sw; f++) {
-            int tLo = Math.max(0, -Math.floorDiv(f - padW, sw)), tHi = Math.min(wq - 1, Math.floorDiv(w - 1 + padW - f, sw));
-            for (int i = 0; i < h; i++) {
-                int s = srcOff + (f * hp + i + padH) * wq, d = dxOff + i * w + f - padW;
-                if (sw == 1) System.arraycopy(src, s + tLo, dx, d + tLo, tHi - tLo + 1);
-                else for (int t = tLo; t <= tHi; t++) dx[d + t * sw] = src[s + t];
+        for (int i = 0; i < h; i++) {
+            int s = srcOff + (i + padH) * wq, d = dxOff + i * w;
+            if (strideW == 1) {
+                int tLo = Math.max(0, padW), tHi = Math.min(wq - 1, w - 1 + padW);
+                System.arraycopy(src, s + tLo, dx, d + tLo - padW, tHi - tLo + 1);
+            } else {
+                // dx row in order from the interleaved phases: stride-2 stores per phase took
+                // half the time of a stride-2 convolution's backward data.
+                for (int j = 0; j < w; j++) if (columns[j] >= 0) dx[d + j] = src[s + columns[j]];
             }
         }
     }
