@@ -190,16 +190,19 @@ public final class ConvFast {
         });
     }
 
-    /** sum[off[row] + p*rowStep + q] += columns[row][j - j0] for output columns j = (p, q) in [j0, j0 + nc). columns: (rows, nc). */
+    /**
+     * sum[off[row] + p*rowStep + q] += columns[row][j - j0] for output columns j = (p, q) in [j0, j0 + nc),
+     * row by row, each output row's run with vector adds. columns: (rows, nc).
+     */
     private static void addColumns(float[] columns, int nc, int j0, int q, int rowStep, int[] off, int rows, float[] sum) {
+        int p0 = j0 / q, q0 = j0 - p0 * q;                 // no division per run: it cost more than the adds
         for (int row = 0; row < rows; row++)
-            for (int j = j0; j < j0 + nc; ) {
-                int op = j / q, oq = j - op * q, run = Math.min(q - oq, j0 + nc - j);
-                int d = off[row] + op * rowStep + oq, src = row * nc + j - j0, t = 0;
+            for (int src = row * nc, end = src + nc, p = p0, oq = q0; src < end; p++, oq = 0) {
+                int run = Math.min(q - oq, end - src), d = off[row] + p * rowStep + oq, t = 0;
                 for (; t + L <= run; t += L)
                     FloatVector.fromArray(F, sum, d + t).add(FloatVector.fromArray(F, columns, src + t)).intoArray(sum, d + t);
                 for (; t < run; t++) sum[d + t] += columns[src + t];
-                j += run;
+                src += run;
             }
     }
 
