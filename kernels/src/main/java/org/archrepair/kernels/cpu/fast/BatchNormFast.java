@@ -139,7 +139,6 @@ public final class BatchNormFast {
 
     /** sums[0] += sum dy, sums[1] += sum dy * xhat with xhat = (x - mu) * invStd, blocked like {@link Sums}. */
     private static void gradientSums(float[] x, float[] dy, int off, int len, float mu, float invStd, double[] sums) {
-        float[] tmp = new float[L];
         for (int b = 0; b < len; b += Sums.BLOCK) {
             int end = Math.min(len, b + Sums.BLOCK), i = b;
             FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
@@ -155,8 +154,8 @@ public final class BatchNormFast {
                 t0 += g;
                 t1 += g * ((x[off + i] - mu) * invStd);
             }
-            sums[0] += Sums.lanes(s0, tmp) + (double) t0;
-            sums[1] += Sums.lanes(s1, tmp) + (double) t1;
+            sums[0] += Sums.lanes(s0) + (double) t0;
+            sums[1] += Sums.lanes(s1) + (double) t1;
         }
     }
 

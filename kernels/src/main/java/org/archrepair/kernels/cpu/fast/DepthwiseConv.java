@@ -157,8 +157,7 @@ public final class DepthwiseConv {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             ph.pad(buf, 1, 0f);
             double[] acc = new double[rs + 3];
-            float[] tmp = new float[L];
-            for (int c = lo; c < hi; c++) {
+                for (int c = lo; c < hi; c++) {
                 Arrays.fill(acc, 0);
                 for (int img = 0; img < s.n(); img++) {
                     int plane = img * s.c() + c, dyOff = plane * p * q;
@@ -186,10 +185,10 @@ public final class DepthwiseConv {
                                     s3 = d.fma(FloatVector.fromArray(F, buf, i + o3, m), s3);
                                 }
                             }
-                        acc[t] += Sums.lanes(s0, tmp);
-                        acc[t + 1] += Sums.lanes(s1, tmp);
-                        acc[t + 2] += Sums.lanes(s2, tmp);
-                        acc[t + 3] += Sums.lanes(s3, tmp);
+                        acc[t] += Sums.lanes(s0);
+                        acc[t + 1] += Sums.lanes(s1);
+                        acc[t + 2] += Sums.lanes(s2);
+                        acc[t + 3] += Sums.lanes(s3);
                     }
                 }
                 for (int t = 0; t < rs; t++) dw[c * rs + t] = (float) acc[t];
