@@ -1,9 +1,11 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.BatchNormSpec;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * Batch normalization with PyTorch semantics (biased variance normalizes, unbiased variance enters
@@ -24,8 +26,6 @@ import org.archrepair.kernels.BatchNormSpec;
 public final class BatchNormFast {
     private BatchNormFast() {
     }
-
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     private static int grain(int hw) {
         return Math.max(1, ElementwiseFast.GRAIN / hw);
@@ -92,8 +92,8 @@ public final class BatchNormFast {
     /** y = (x - mu) * invStd * g + b over one run, in the reference's order of roundings. */
     private static void normalize(float[] x, float[] y, int off, int len, float mu, float invStd, float g, float b) {
         int i = 0;
-        for (; i + 8 <= len; i += 8)
-            FloatVector.fromArray(S, x, off + i).sub(mu).mul(invStd).mul(g).add(b).intoArray(y, off + i);
+        for (; i + L <= len; i += L)
+            FloatVector.fromArray(F, x, off + i).sub(mu).mul(invStd).mul(g).add(b).intoArray(y, off + i);
         for (; i < len; i++) y[off + i] = (x[off + i] - mu) * invStd * g + b;
     }
 
@@ -141,10 +141,10 @@ public final class BatchNormFast {
     private static void gradientSums(float[] x, float[] dy, int off, int len, float mu, float invStd, double[] sums) {
         for (int b = 0; b < len; b += Sums.BLOCK) {
             int end = Math.min(len, b + Sums.BLOCK), i = b;
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-            for (; i + 8 <= end; i += 8) {
-                FloatVector g = FloatVector.fromArray(S, dy, off + i);
-                FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mu).mul(invStd);
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+            for (; i + L <= end; i += L) {
+                FloatVector g = FloatVector.fromArray(F, dy, off + i);
+                FloatVector xhat = FloatVector.fromArray(F, x, off + i).sub(mu).mul(invStd);
                 s0 = s0.add(g);
                 s1 = g.fma(xhat, s1);
             }
@@ -163,9 +163,9 @@ public final class BatchNormFast {
     private static void dataGradient(float[] x, float[] dy, float[] dx, int off, int len, float mu, float invStd,
                                      float k, float meanDy, float meanDyXhat) {
         int i = 0;
-        for (; i + 8 <= len; i += 8) {
-            FloatVector xhat = FloatVector.fromArray(S, x, off + i).sub(mu).mul(invStd);
-            FloatVector.fromArray(S, dy, off + i).sub(meanDy).sub(xhat.mul(meanDyXhat)).mul(k).intoArray(dx, off + i);
+        for (; i + L <= len; i += L) {
+            FloatVector xhat = FloatVector.fromArray(F, x, off + i).sub(mu).mul(invStd);
+            FloatVector.fromArray(F, dy, off + i).sub(meanDy).sub(xhat.mul(meanDyXhat)).mul(k).intoArray(dx, off + i);
         }
         for (; i < len; i++) {
             float xhat = (x[off + i] - mu) * invStd;

@@ -1,25 +1,27 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.Conv2dSpec;
 
 import java.util.Arrays;
 
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
  * Convolution as implicit GEMM, any stride, padding, dilation and groups (one GEMM per group),
  * work split over images with a fixed partition. The weights are packed once per call and shared
- * by the workers. B is never materialized as an im2col matrix:
+ * by the workers. B is never materialized as an im2col matrix: the GEMM reads it in place through
+ * offset tables ({@link Sgemm#multiplyDirect}) from a copy of the image that puts the inputs of L
+ * consecutive outputs (L = {@link Lanes#L}) next to each other under every tap:
  * <ul>
- *   <li>when output rows are a multiple of 8 wide, the GEMM reads B in place from {@link PhasePlanes}
- *       of the image through offset tables ({@link Sgemm#multiplyDirect}); a 1x1 stride-1 convolution
- *       without padding reads the input itself, with no copy at all;
- *   <li>otherwise im2col is folded into the packing of B ({@link Im2col}).
+ *   <li>output rows a multiple of L wide: {@link PhasePlanes} (1x the image; a 1x1 stride-1
+ *       convolution without padding reads the input itself);
+ *   <li>otherwise {@link ShiftPlanes} (one copy per column tap, about 3x the image for 3x3), whose
+ *       rows are exactly one output row wide, so vectors run across output rows.
  * </ul>
- * Both compute every output with the same sequence of operations.
  * <ul>
  *   <li>forward: {@code y[n] = W (k x crs) * col(x[n]) (crs x pq)}, stored straight into NCHW;
  *   <li>backward data, stride 1: a forward convolution of dy with the flipped, transposed kernel
@@ -27,7 +29,8 @@ import static org.archrepair.kernels.cpu.fast.Panels.NR;
  *       added into phase planes of dx where the forward pass read them (col2im), then unpacked;
  *   <li>backward weight: {@code sum_n dy[n] col(x[n])^T} with the depth running over (image, p, q)
  *       of a few images at a time, B read from channels-last copies ({@link Im2colT}); each worker
- *       sums its images into its own partial, the partials are added in worker order.
+ *       sums its images into its own partial, the partials are added in worker order. Inputs with
+ *       fewer channels than lanes (the stem) use dot products instead ({@link WeightGradientDot}).
  * </ul>
  * Forward and backward data compute each output element with one GEMM whose depth slices depend
  * only on the shape, so they are bitwise identical for any thread count; the weight gradient is
@@ -41,8 +44,6 @@ public final class ConvFast {
     private ConvFast() {
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
     /** Floats of packed B per block: 64K floats (256 KB) keeps the block in L2 next to A. */
     private static final int B_BLOCK = 1 << 16;
 
@@ -55,35 +56,34 @@ public final class ConvFast {
     private static void implicitForward(Parallel par, Conv2dSpec s, float[] x, float[] w, float[] y) {
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
         int hw = s.h() * s.w(), pq = s.p() * s.q();
-        // Output rows of a multiple of 8 columns: B read in place from phase planes; else packed.
-        boolean direct = s.q() % 8 == 0;
+        boolean rows = s.q() % L == 0;         // else ShiftPlanes
         PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
-        int[] off = direct ? tapOffsets(s, planes, cg) : null;
+        ShiftPlanes shifted = rows ? null : new ShiftPlanes(s, cg);
+        boolean identity = rows ? planes.isIdentity() : shifted.isIdentity();
+        int[] off = rows ? tapOffsets(s, planes, cg) : shifted.tapOffsets();
         // Fewer images than workers: cut each image's columns too (any cut gives the same bits).
         int cuts = s.n() >= par.threads() ? 1 : Math.min((par.threads() + s.n() - 1) / s.n(), (pq + NR - 1) / NR);
         int units = s.n() * cuts, parts = Math.min(par.threads(), units);
         float[] ap = packWeights(par, w, groups, kg, crs, false);
         int aLen = Sgemm.packedLength(kg, crs);
         par.run(parts, (part, scratch) -> {
-            // This worker's phase planes, padded once: copy() only writes in-image positions.
-            float[] src = direct && !planes.isIdentity() ? scratch.floats(Scratch.PADDED, cg * planes.size()) : x;
-            if (src != x) planes.pad(src, cg, 0f);
-            Im2col col = direct ? null : new Im2col(cg, s.h(), s.w(), s.r(), s.s(), s.p(), s.q(), s.strideH(),
-                    s.strideW(), s.padH(), s.padW(), s.dilH(), s.dilW());
+            // This worker's copy of the image; phase planes are padded once: copy() only writes in-image positions.
+            float[] src = identity ? x : scratch.floats(Scratch.PADDED, rows ? cg * planes.size() : shifted.size());
+            if (rows && !identity) planes.pad(src, cg, 0f);
             for (int u = Parallel.split(units, parts, part); u < Parallel.split(units, parts, part + 1); u++) {
                 int img = u / cuts, j0 = Parallel.splitAligned(pq, cuts, u % cuts, NR);
                 int j1 = Parallel.splitAligned(pq, cuts, u % cuts + 1, NR);
                 for (int g = 0; g < groups; g++) {
                     int xOff = (img * s.c() + g * cg) * hw, yOff = (img * s.k() + g * kg) * pq + j0;
-                    if (direct) {
-                        if (src != x) planes.copy(x, xOff, cg, src);
-                        int[] cols = outputHalves(s, planes, planes.isIdentity() ? xOff : 0, j0, j1, scratch);
-                        Sgemm.multiplyDirect(ap, g * aLen, kg, crs, src, off, cols, j1 - j0, y, yOff, pq, false, scratch);
+                    int[] cols;
+                    if (rows) {
+                        if (!identity) planes.copy(x, xOff, cg, src);
+                        cols = outputVectors(s, planes, identity ? xOff : 0, j0, j1, scratch);
                     } else {
-                        col.image(x, xOff, scratch);
-                        Panels.PackB b = (p0, kc, jb, nc, dst) -> col.pack(p0, kc, j0 + jb, nc, dst);
-                        Sgemm.multiply(ap, g * aLen, b, kg, j1 - j0, crs, y, yOff, pq, false, blockColumns(crs), scratch);
+                        if (!identity) shifted.copy(x, xOff, src);
+                        cols = shifted.columns(identity ? xOff : 0, j0, j1, scratch);
                     }
+                    Sgemm.multiplyDirect(ap, g * aLen, kg, crs, src, off, cols, j1 - j0, y, yOff, pq, false, scratch);
                 }
             }
         });
@@ -107,11 +107,11 @@ public final class ConvFast {
         return ap;
     }
 
-    /** Where output columns j0, j0 + 8, ... (each 8 in one output row) read the phase planes at srcOff. */
-    private static int[] outputHalves(Conv2dSpec s, PhasePlanes planes, int srcOff, int j0, int j1, Scratch scratch) {
-        int[] cols = scratch.ints(Scratch.COLS, (j1 - j0 + 7) / 8);
-        for (int h = 0, j = j0; j < j1; h++, j += 8)
-            cols[h] = srcOff + (j / s.q()) * s.strideH() * planes.wq + j % s.q();
+    /** Where output columns j0, j0 + L, ... (each L in one output row) read the phase planes at srcOff. */
+    private static int[] outputVectors(Conv2dSpec s, PhasePlanes planes, int srcOff, int j0, int j1, Scratch scratch) {
+        int[] cols = scratch.ints(Scratch.COLS, (j1 - j0 + L - 1) / L);
+        for (int v = 0, j = j0; j < j1; v++, j += L)
+            cols[v] = srcOff + (j / s.q()) * s.strideH() * planes.wq + j % s.q();
         return cols;
     }
 
@@ -124,7 +124,7 @@ public final class ConvFast {
         return off;
     }
 
-    /** Columns of B per packed block for depth crs: a multiple of 16 with the block near 256 KB. */
+    /** Columns of B per packed block for depth crs: a multiple of NR with the block near 256 KB. */
     private static int blockColumns(int depth) {
         return Math.max(NR, B_BLOCK / Math.min(depth, Sgemm.KC) / NR * NR);
     }
@@ -190,16 +190,19 @@ public final class ConvFast {
         });
     }
 
-    /** sum[off[row] + p*rowStep + q] += columns[row][j - j0] for output columns j = (p, q) in [j0, j0 + nc). columns: (rows, nc). */
+    /**
+     * sum[off[row] + p*rowStep + q] += columns[row][j - j0] for output columns j = (p, q) in [j0, j0 + nc),
+     * row by row, each output row's run with vector adds. columns: (rows, nc).
+     */
     private static void addColumns(float[] columns, int nc, int j0, int q, int rowStep, int[] off, int rows, float[] sum) {
+        int p0 = j0 / q, q0 = j0 - p0 * q;                 // no division per run: it cost more than the adds
         for (int row = 0; row < rows; row++)
-            for (int j = j0; j < j0 + nc; ) {
-                int op = j / q, oq = j - op * q, run = Math.min(q - oq, j0 + nc - j);
-                int d = off[row] + op * rowStep + oq, src = row * nc + j - j0, t = 0;
-                for (; t + 8 <= run; t += 8)
-                    FloatVector.fromArray(S, sum, d + t).add(FloatVector.fromArray(S, columns, src + t)).intoArray(sum, d + t);
+            for (int src = row * nc, end = src + nc, p = p0, oq = q0; src < end; p++, oq = 0) {
+                int run = Math.min(q - oq, end - src), d = off[row] + p * rowStep + oq, t = 0;
+                for (; t + L <= run; t += L)
+                    FloatVector.fromArray(F, sum, d + t).add(FloatVector.fromArray(F, columns, src + t)).intoArray(sum, d + t);
                 for (; t < run; t++) sum[d + t] += columns[src + t];
-                j += run;
+                src += run;
             }
     }
 
@@ -207,6 +210,10 @@ public final class ConvFast {
     public static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
         if (s.isDepthwise()) {
             DepthwiseConv.backwardWeight(par, s, x, dy, dw);
+            return;
+        }
+        if (WeightGradientDot.applies(s)) {
+            WeightGradientDot.backwardWeight(par, s, x, dy, dw);
             return;
         }
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, rs = s.r() * s.s(), crs = cg * rs;
@@ -228,7 +235,7 @@ public final class ConvFast {
                     Sgemm.packA(Im2colT.gradients(dy, b0, s.k(), g * kg, pq), kg, count * pq, ap, 0, 0, 1);
                     if (col.direct())
                         Sgemm.multiplyDirect(ap, 0, kg, count * pq, col.source(), col.depthOffsets(count, scratch),
-                                col.halfOffsets(crs, scratch), crs, partial, g * kg * crs, crs, b0 > n0, scratch);
+                                col.vectorOffsets(crs, scratch), crs, partial, g * kg * crs, crs, b0 > n0, scratch);
                     else
                         Sgemm.multiply(ap, 0, col, kg, crs, count * pq, partial, g * kg * crs, crs, b0 > n0,
                                 blockColumns(count * pq), scratch);

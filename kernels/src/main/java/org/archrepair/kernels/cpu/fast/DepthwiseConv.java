@@ -2,20 +2,22 @@ package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.Conv2dSpec;
 
 import java.util.Arrays;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * Direct depthwise convolution (groups == c == k: one r x s filter per channel), any kernel size,
  * stride, padding and dilation, vectorized along the output width.
  *
  * <p>Each input plane is first rearranged into zero-padded {@link PhasePlanes}, so that for every
- * kernel tap the 8 inputs of 8 consecutive outputs are 8 consecutive floats, also for stride 2;
+ * kernel tap the inputs of L consecutive outputs ({@link Lanes#L}) are L consecutive floats, also for stride 2;
  * the data gradient is accumulated into such planes and unpacked. Phase rows are wider than the
- * output rounded up to 8, so full-vector loads never leave the buffer; partial vectors are masked.
+ * output rounded up to L, so full-vector loads never leave the buffer; partial vectors are masked.
  *
  * <p>Parallel over planes (forward, backward data) or channels (backward weight, summing all
  * images of a channel on one worker), so results are bitwise identical for any thread count.
@@ -26,8 +28,6 @@ public final class DepthwiseConv {
     private DepthwiseConv() {
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = 8;
 
     private static PhasePlanes planes(Conv2dSpec s) {
         return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
@@ -61,14 +61,14 @@ public final class DepthwiseConv {
                     int v1 = Math.min(v + 1, vectors - 1), v2 = Math.min(v + 2, vectors - 1), v3 = Math.min(v + 3, vectors - 1);
                     int b0 = base(v, perRow, rowStep), b1 = base(v1, perRow, rowStep);
                     int b2 = base(v2, perRow, rowStep), b3 = base(v3, perRow, rowStep);
-                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
                     for (int t = 0; t < rs; t++) {
-                        FloatVector wt = FloatVector.broadcast(S, w[wOff + t]);
+                        FloatVector wt = FloatVector.broadcast(F, w[wOff + t]);
                         int o = tap[t];
-                        a0 = FloatVector.fromArray(S, buf, b0 + o).fma(wt, a0);
-                        a1 = FloatVector.fromArray(S, buf, b1 + o).fma(wt, a1);
-                        a2 = FloatVector.fromArray(S, buf, b2 + o).fma(wt, a2);
-                        a3 = FloatVector.fromArray(S, buf, b3 + o).fma(wt, a3);
+                        a0 = FloatVector.fromArray(F, buf, b0 + o).fma(wt, a0);
+                        a1 = FloatVector.fromArray(F, buf, b1 + o).fma(wt, a1);
+                        a2 = FloatVector.fromArray(F, buf, b2 + o).fma(wt, a2);
+                        a3 = FloatVector.fromArray(F, buf, b3 + o).fma(wt, a3);
                     }
                     store(a0, v, perRow, q, y, yOff);
                     if (v + 1 < vectors) store(a1, v1, perRow, q, y, yOff);
@@ -79,7 +79,7 @@ public final class DepthwiseConv {
         });
     }
 
-    /** Where output vector v (row v / perRow, columns 8 (v % perRow) ...) reads the phase planes. */
+    /** Where output vector v (row v / perRow, columns L (v % perRow) ...) reads the phase planes. */
     private static int base(int v, int perRow, int rowStep) {
         return (v / perRow) * rowStep + (v % perRow) * L;
     }
@@ -88,7 +88,7 @@ public final class DepthwiseConv {
     private static void store(FloatVector a, int v, int perRow, int q, float[] y, int yOff) {
         int op = v / perRow, oq = (v % perRow) * L, d = yOff + op * q + oq;
         if (oq + L <= q) a.intoArray(y, d);
-        else a.intoArray(y, d, S.indexInRange(oq, q));
+        else a.intoArray(y, d, F.indexInRange(oq, q));
     }
 
     /**
@@ -125,17 +125,17 @@ public final class DepthwiseConv {
                     for (int oq = 0; oq < q; oq += L) {
                         int base = op * rowStep + oq, g = dyOff + op * q + oq;
                         if (oq + L <= q) {
-                            FloatVector d = FloatVector.fromArray(S, dy, g);
+                            FloatVector d = FloatVector.fromArray(F, dy, g);
                             for (int t = 0; t < rs; t++) {
                                 int i = base + tap[t];
-                                d.fma(FloatVector.broadcast(S, w[wOff + t]), FloatVector.fromArray(S, buf, i)).intoArray(buf, i);
+                                d.fma(FloatVector.broadcast(F, w[wOff + t]), FloatVector.fromArray(F, buf, i)).intoArray(buf, i);
                             }
                         } else {
-                            VectorMask<Float> m = S.indexInRange(oq, q);
-                            FloatVector d = FloatVector.fromArray(S, dy, g, m);
+                            VectorMask<Float> m = F.indexInRange(oq, q);
+                            FloatVector d = FloatVector.fromArray(F, dy, g, m);
                             for (int t = 0; t < rs; t++) {
                                 int i = base + tap[t];
-                                d.fma(FloatVector.broadcast(S, w[wOff + t]), FloatVector.fromArray(S, buf, i, m)).intoArray(buf, i, m);
+                                d.fma(FloatVector.broadcast(F, w[wOff + t]), FloatVector.fromArray(F, buf, i, m)).intoArray(buf, i, m);
                             }
                         }
                     }
@@ -157,7 +157,7 @@ public final class DepthwiseConv {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             ph.pad(buf, 1, 0f);
             double[] acc = new double[rs + 3];
-            for (int c = lo; c < hi; c++) {
+                for (int c = lo; c < hi; c++) {
                 Arrays.fill(acc, 0);
                 for (int img = 0; img < s.n(); img++) {
                     int plane = img * s.c() + c, dyOff = plane * p * q;
@@ -166,23 +166,23 @@ public final class DepthwiseConv {
                         // taps past the last repeat it; their sums are dropped
                         int o0 = tap[t], o1 = tap[Math.min(t + 1, rs - 1)], o2 = tap[Math.min(t + 2, rs - 1)];
                         int o3 = tap[Math.min(t + 3, rs - 1)];
-                        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
                         for (int op = 0; op < p; op++)
                             for (int oq = 0; oq < q; oq += L) {
                                 int i = op * rowStep + oq, g = dyOff + op * q + oq;
                                 if (oq + L <= q) {
-                                    FloatVector d = FloatVector.fromArray(S, dy, g);
-                                    s0 = d.fma(FloatVector.fromArray(S, buf, i + o0), s0);
-                                    s1 = d.fma(FloatVector.fromArray(S, buf, i + o1), s1);
-                                    s2 = d.fma(FloatVector.fromArray(S, buf, i + o2), s2);
-                                    s3 = d.fma(FloatVector.fromArray(S, buf, i + o3), s3);
+                                    FloatVector d = FloatVector.fromArray(F, dy, g);
+                                    s0 = d.fma(FloatVector.fromArray(F, buf, i + o0), s0);
+                                    s1 = d.fma(FloatVector.fromArray(F, buf, i + o1), s1);
+                                    s2 = d.fma(FloatVector.fromArray(F, buf, i + o2), s2);
+                                    s3 = d.fma(FloatVector.fromArray(F, buf, i + o3), s3);
                                 } else {
-                                    VectorMask<Float> m = S.indexInRange(oq, q);
-                                    FloatVector d = FloatVector.fromArray(S, dy, g, m);
-                                    s0 = d.fma(FloatVector.fromArray(S, buf, i + o0, m), s0);
-                                    s1 = d.fma(FloatVector.fromArray(S, buf, i + o1, m), s1);
-                                    s2 = d.fma(FloatVector.fromArray(S, buf, i + o2, m), s2);
-                                    s3 = d.fma(FloatVector.fromArray(S, buf, i + o3, m), s3);
+                                    VectorMask<Float> m = F.indexInRange(oq, q);
+                                    FloatVector d = FloatVector.fromArray(F, dy, g, m);
+                                    s0 = d.fma(FloatVector.fromArray(F, buf, i + o0, m), s0);
+                                    s1 = d.fma(FloatVector.fromArray(F, buf, i + o1, m), s1);
+                                    s2 = d.fma(FloatVector.fromArray(F, buf, i + o2, m), s2);
+                                    s3 = d.fma(FloatVector.fromArray(F, buf, i + o3, m), s3);
                                 }
                             }
                         acc[t] += Sums.lanes(s0);

@@ -2,10 +2,12 @@ package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.BinaryOp;
 import org.archrepair.kernels.UnaryOp;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * Parallel, vectorized elementwise primitives: unary ops, ReLU backward, affine, axpy, the DARTS
@@ -20,7 +22,6 @@ public final class ElementwiseFast {
     private ElementwiseFast() {
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     /** Elements per part at least: below ~32K floats a hand-off costs more than the work. */
     static final int GRAIN = 1 << 15;
 
@@ -30,22 +31,22 @@ public final class ElementwiseFast {
             int i = lo;
             switch (op) {
                 case RELU -> {
-                    FloatVector zero = FloatVector.zero(S);
+                    FloatVector zero = FloatVector.zero(F);
                     // x > 0 ? x : 0 (NaN and -0 give +0), as the scalar definition; not lanewise MAX.
-                    for (; i + 8 <= hi; i += 8) {
-                        FloatVector v = FloatVector.fromArray(S, x, i);
+                    for (; i + L <= hi; i += L) {
+                        FloatVector v = FloatVector.fromArray(F, x, i);
                         zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
                     }
                 }
                 case NEG -> {
-                    for (; i + 8 <= hi; i += 8) FloatVector.fromArray(S, x, i).neg().intoArray(y, i);
+                    for (; i + L <= hi; i += L) FloatVector.fromArray(F, x, i).neg().intoArray(y, i);
                 }
                 case ABS -> {
-                    for (; i + 8 <= hi; i += 8) FloatVector.fromArray(S, x, i).abs().intoArray(y, i);
+                    for (; i + L <= hi; i += L) FloatVector.fromArray(F, x, i).abs().intoArray(y, i);
                 }
                 case SQUARE -> {
-                    for (; i + 8 <= hi; i += 8) {
-                        FloatVector v = FloatVector.fromArray(S, x, i);
+                    for (; i + L <= hi; i += L) {
+                        FloatVector v = FloatVector.fromArray(F, x, i);
                         v.mul(v).intoArray(y, i);
                     }
                 }
@@ -59,11 +60,11 @@ public final class ElementwiseFast {
     /** dx[i] = y[i] > 0 ? dy[i] : 0. y, dy, dx: (len). */
     public static void reluBackward(Parallel par, float[] y, float[] dy, float[] dx) {
         par.forRange(y.length, GRAIN, (lo, hi) -> {
-            FloatVector zero = FloatVector.zero(S);
+            FloatVector zero = FloatVector.zero(F);
             int i = lo;
-            for (; i + 8 <= hi; i += 8) {
-                FloatVector g = FloatVector.fromArray(S, dy, i);
-                zero.blend(g, FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f)).intoArray(dx, i);
+            for (; i + L <= hi; i += L) {
+                FloatVector g = FloatVector.fromArray(F, dy, i);
+                zero.blend(g, FloatVector.fromArray(F, y, i).compare(VectorOperators.GT, 0f)).intoArray(dx, i);
             }
             for (; i < hi; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
         });
@@ -73,7 +74,7 @@ public final class ElementwiseFast {
     public static void affine(Parallel par, float[] x, float[] y, float a, float b) {
         par.forRange(x.length, GRAIN, (lo, hi) -> {
             int i = lo;
-            for (; i + 8 <= hi; i += 8) FloatVector.fromArray(S, x, i).mul(a).add(b).intoArray(y, i);
+            for (; i + L <= hi; i += L) FloatVector.fromArray(F, x, i).mul(a).add(b).intoArray(y, i);
             for (; i < hi; i++) y[i] = a * x[i] + b;
         });
     }
@@ -82,8 +83,8 @@ public final class ElementwiseFast {
     public static void axpy(Parallel par, float a, float[] x, float[] y) {
         par.forRange(x.length, GRAIN, (lo, hi) -> {
             int i = lo;
-            for (; i + 8 <= hi; i += 8)
-                FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, x, i).mul(a)).intoArray(y, i);
+            for (; i + L <= hi; i += L)
+                FloatVector.fromArray(F, y, i).add(FloatVector.fromArray(F, x, i).mul(a)).intoArray(y, i);
             for (; i < hi; i++) y[i] += a * x[i];
         });
     }
@@ -105,9 +106,9 @@ public final class ElementwiseFast {
     public static void mixedSum(Parallel par, float[][] xs, float[] weights, float[] y) {
         par.forRange(y.length, GRAIN / 4, (lo, hi) -> {
             int i = lo;
-            for (; i + 8 <= hi; i += 8) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int k = 0; k < xs.length; k++) acc = acc.add(FloatVector.fromArray(S, xs[k], i).mul(weights[k]));
+            for (; i + L <= hi; i += L) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int k = 0; k < xs.length; k++) acc = acc.add(FloatVector.fromArray(F, xs[k], i).mul(weights[k]));
                 acc.intoArray(y, i);
             }
             for (; i < hi; i++) {
@@ -127,7 +128,7 @@ public final class ElementwiseFast {
                 float wk = weights[k];
                 par.forRange(dy.length, GRAIN, (lo, hi) -> {
                     int i = lo;
-                    for (; i + 8 <= hi; i += 8) FloatVector.fromArray(S, dy, i).mul(wk).intoArray(dx, i);
+                    for (; i + L <= hi; i += L) FloatVector.fromArray(F, dy, i).mul(wk).intoArray(dx, i);
                     for (; i < hi; i++) dx[i] = wk * dy[i];
                 });
             }
@@ -139,16 +140,16 @@ public final class ElementwiseFast {
     static void apply(BinaryOp op, float[] a, int ai, int aStep, float[] b, int bi, int bStep, float[] y, int yi, int len) {
         int i = 0;
         if (aStep == 1 && bStep == 1) {
-            for (; i + 8 <= len; i += 8) {
-                FloatVector u = FloatVector.fromArray(S, a, ai + i), v = FloatVector.fromArray(S, b, bi + i);
+            for (; i + L <= len; i += L) {
+                FloatVector u = FloatVector.fromArray(F, a, ai + i), v = FloatVector.fromArray(F, b, bi + i);
                 lanewise(op, u, v).intoArray(y, yi + i);
             }
         } else if (aStep == 1) {
-            FloatVector v = FloatVector.broadcast(S, b[bi]);
-            for (; i + 8 <= len; i += 8) lanewise(op, FloatVector.fromArray(S, a, ai + i), v).intoArray(y, yi + i);
+            FloatVector v = FloatVector.broadcast(F, b[bi]);
+            for (; i + L <= len; i += L) lanewise(op, FloatVector.fromArray(F, a, ai + i), v).intoArray(y, yi + i);
         } else if (bStep == 1) {
-            FloatVector u = FloatVector.broadcast(S, a[ai]);
-            for (; i + 8 <= len; i += 8) lanewise(op, u, FloatVector.fromArray(S, b, bi + i)).intoArray(y, yi + i);
+            FloatVector u = FloatVector.broadcast(F, a[ai]);
+            for (; i + L <= len; i += L) lanewise(op, u, FloatVector.fromArray(F, b, bi + i)).intoArray(y, yi + i);
         }
         for (; i < len; i++) y[yi + i] = op.apply(a[ai + i * aStep], b[bi + i * bStep]);
     }

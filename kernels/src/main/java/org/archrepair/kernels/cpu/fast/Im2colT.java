@@ -1,10 +1,11 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
@@ -13,15 +14,13 @@ import static org.archrepair.kernels.cpu.fast.Panels.NR;
  * {@code B(t, (r,s,c)) = x[img][c][p*strideH - padH + r*dilH][q*strideW - padW + s*dilW]}.
  *
  * <p>B's columns are ordered (r, s, c), not PyTorch's (c, r, s), and the images are first copied to
- * zero-padded channels-last planes (1x their size): then the 16 columns of a panel are 16
+ * zero-padded channels-last planes (1x their size): then the NR columns of a panel are NR
  * consecutive floats of that copy whenever they share r (and dilW is 1), and packing is vector
  * moves instead of a 9x-expanded transposing gather. The caller permutes the small result back.
  *
  * <p>What this is not: thread-safe. Each worker owns one instance per call.
  */
 final class Im2colT implements Panels.PackB {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
     private final int cg, h, w, pq, padH, padW, hp, wp, imageStride;
     private final int[] offsets;   // (r*dilH*wp + s*dilW) * cg + c for column (r, s, c)
     private final int[] positions; // (p*strideH*wp + q*strideW) * cg for depth pq
@@ -64,8 +63,20 @@ final class Im2colT implements Panels.PackB {
         for (int img = 0; img < count; img++) {
             int xBase = ((n0 + img) * cTotal + cStart) * hw, dBase = img * imageStride;
             for (int ih = 0; ih < h; ih++) {              // one padded row (wp * cg floats) stays in L1
-                int dRow = dBase + ((ih + padH) * wp + padW) * cg;
-                for (int c = 0; c < cg; c++) {
+                int dRow = dBase + ((ih + padH) * wp + padW) * cg, c = 0;
+                // Four channels per pass write four adjacent floats per pixel: 1.4-1.8x faster than
+                // one channel at a time (16 / 32 / 64 channels, batch 128, one thread: 1.23 / 0.60 /
+                // 0.41 -> 0.88 / 0.40 / 0.23 ms).
+                for (; c + 4 <= cg; c += 4) {
+                    int s0 = xBase + c * hw + ih * w, s1 = s0 + hw, s2 = s1 + hw, s3 = s2 + hw;
+                    for (int iw = 0, d = dRow + c; iw < w; iw++, d += cg) {
+                        src[d] = x[s0 + iw];
+                        src[d + 1] = x[s1 + iw];
+                        src[d + 2] = x[s2 + iw];
+                        src[d + 3] = x[s3 + iw];
+                    }
+                }
+                for (; c < cg; c++) {
                     int sRow = xBase + c * hw + ih * w;
                     for (int iw = 0; iw < w; iw++) src[dRow + iw * cg + c] = x[sRow + iw];
                 }
@@ -78,12 +89,12 @@ final class Im2colT implements Panels.PackB {
         return src;
     }
 
-    /** True when every 8 consecutive columns (r, s, c..c+7) are 8 consecutive floats of the copy. */
+    /** True when every L consecutive columns (r, s, c..c+L-1) are L consecutive floats of the copy. */
     boolean direct() {
-        return cg % 8 == 0;
+        return cg % L == 0;
     }
 
-    /** For {@link ConvGemm6x16}: where depth t = (image, p, q) of the last {@link #images} call starts. (count * pq) */
+    /** For {@link ConvGemm8xNR}: where depth t = (image, p, q) of the last {@link #images} call starts. (count * pq) */
     int[] depthOffsets(int count, Scratch scratch) {
         int[] rows = scratch.ints(Scratch.ROWS, count * pq);
         for (int img = 0, t = 0; img < count; img++)
@@ -91,10 +102,10 @@ final class Im2colT implements Panels.PackB {
         return rows;
     }
 
-    /** For {@link ConvGemm6x16}: where each 8-column half of the columns (r, s, c) starts; needs {@link #direct()}. */
-    int[] halfOffsets(int columns, Scratch scratch) {
-        int[] cols = scratch.ints(Scratch.COLS, (columns + 7) / 8);
-        for (int h = 0; h * 8 < columns; h++) cols[h] = offsets[h * 8];
+    /** For {@link ConvGemm8xNR}: where each L-column vector of the columns (r, s, c) starts; needs {@link #direct()}. */
+    int[] vectorOffsets(int columns, Scratch scratch) {
+        int[] cols = scratch.ints(Scratch.COLS, (columns + L - 1) / L);
+        for (int v = 0; v * L < columns; v++) cols[v] = offsets[v * L];
         return cols;
     }
 
@@ -108,8 +119,8 @@ final class Im2colT implements Panels.PackB {
             for (int kk = 0; kk < kc; kk++, d += NR) {
                 int base = img * imageStride + positions[t];
                 if (contiguous) {
-                    FloatVector.fromArray(S, src, base + o0).intoArray(dst, d);
-                    FloatVector.fromArray(S, src, base + o0 + 8).intoArray(dst, d + 8);
+                    FloatVector.fromArray(F, src, base + o0).intoArray(dst, d);
+                    FloatVector.fromArray(F, src, base + o0 + L).intoArray(dst, d + L);
                 } else {
                     for (int jj = 0; jj < cols; jj++) dst[d + jj] = src[base + offsets[first + jj]];
                     for (int jj = cols; jj < NR; jj++) dst[d + jj] = 0f;
@@ -143,14 +154,16 @@ final class Im2colT implements Panels.PackB {
                             dst[d + 2] = dy[src + 2 * pq + u];
                             dst[d + 3] = dy[src + 3 * pq + u];
                         }
-                    } else if (rows == 6 && mr == 6) {
-                        for (int u = 0; u < len; u++, d += 6) {
+                    } else if (rows == 8 && mr == 8) {
+                        for (int u = 0; u < len; u++, d += 8) {
                             dst[d] = dy[src + u];
                             dst[d + 1] = dy[src + pq + u];
                             dst[d + 2] = dy[src + 2 * pq + u];
                             dst[d + 3] = dy[src + 3 * pq + u];
                             dst[d + 4] = dy[src + 4 * pq + u];
                             dst[d + 5] = dy[src + 5 * pq + u];
+                            dst[d + 6] = dy[src + 6 * pq + u];
+                            dst[d + 7] = dy[src + 7 * pq + u];
                         }
                     } else {
                         for (int u = 0; u < len; u++, d += mr)

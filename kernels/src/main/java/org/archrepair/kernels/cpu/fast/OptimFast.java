@@ -1,10 +1,12 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.AdamSpec;
 import org.archrepair.kernels.SgdSpec;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * SGD and Adam steps, parallel and vectorized, bitwise the scalar reference: the same operations
@@ -18,8 +20,6 @@ public final class OptimFast {
     private OptimFast() {
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
     /**
      * torch.optim.SGD: d = g + wd w; buf = first ? d : mom buf + (1 - damp) d; d = nesterov ? d + mom buf : buf;
      * w -= lr d. w, g, buf: (len); buf may be null when momentum is 0.
@@ -29,11 +29,11 @@ public final class OptimFast {
         boolean first = s.firstStep(), nesterov = s.nesterov();
         par.forRange(w.length, ElementwiseFast.GRAIN, (lo, hi) -> {
             int i = lo;
-            for (; i + 8 <= hi; i += 8) {
-                FloatVector wv = FloatVector.fromArray(S, w, i), d = FloatVector.fromArray(S, g, i);
+            for (; i + L <= hi; i += L) {
+                FloatVector wv = FloatVector.fromArray(F, w, i), d = FloatVector.fromArray(F, g, i);
                 if (wd != 0f) d = d.add(wv.mul(wd));
                 if (mom != 0f) {
-                    FloatVector b = first ? d : FloatVector.fromArray(S, buf, i).mul(mom).add(d.mul(damp));
+                    FloatVector b = first ? d : FloatVector.fromArray(F, buf, i).mul(mom).add(d.mul(damp));
                     b.intoArray(buf, i);
                     d = nesterov ? d.add(b.mul(mom)) : b;
                 }
@@ -59,11 +59,11 @@ public final class OptimFast {
         float c1 = 1f - b1, c2 = 1f - b2;
         par.forRange(w.length, ElementwiseFast.GRAIN, (lo, hi) -> {
             int i = lo;
-            for (; i + 8 <= hi; i += 8) {
-                FloatVector wv = FloatVector.fromArray(S, w, i), d = FloatVector.fromArray(S, g, i);
+            for (; i + L <= hi; i += L) {
+                FloatVector wv = FloatVector.fromArray(F, w, i), d = FloatVector.fromArray(F, g, i);
                 if (wd != 0f) d = d.add(wv.mul(wd));
-                FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(c1));
-                FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(c2).mul(d));
+                FloatVector mv = FloatVector.fromArray(F, m, i).mul(b1).add(d.mul(c1));
+                FloatVector vv = FloatVector.fromArray(F, v, i).mul(b2).add(d.mul(c2).mul(d));
                 mv.intoArray(m, i);
                 vv.intoArray(v, i);
                 FloatVector denom = vv.sqrt().div(bc2Sqrt).add(eps);

@@ -1,13 +1,15 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
 
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
+
 /**
  * The packed-panel contract between the blocked GEMM drivers and their operands, and the packers
- * of plain row-major matrices (the convolutions bring their own, see {@link Im2col}).
+ * of plain row-major matrices (the convolutions bring their own, see {@link Im2colT}).
  *
  * <p>A is (m x k) and is packed in {@code mr}-row panels: a block of rows [i0, i0+mc) and depth
  * [p0, p0+kc) lands in {@code dst[dstOff + (ip * kc + kk) * mr + ii] = A(i0 + ip*mr + ii, p0 + kk)},
@@ -22,10 +24,8 @@ public final class Panels {
     private Panels() {
     }
 
-    /** Width of every B panel: two 8-float vectors, the N side of all register tiles. */
-    public static final int NR = 16;
-
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    /** Width of every B panel: two vectors ({@link Lanes#L} floats each), the N side of all register tiles. */
+    public static final int NR = 2 * L;
 
     /** Left operand of a blocked GEMM. */
     @FunctionalInterface
@@ -84,8 +84,8 @@ public final class Panels {
         for (int kk = 0; kk < kc; kk++) {
             int src = off + (p0 + kk) * ldb + j0, d = kk * NR;
             for (int jp = 0; jp < full; jp++, src += NR, d += kc * NR) {
-                FloatVector.fromArray(S, b, src).intoArray(dst, d);
-                FloatVector.fromArray(S, b, src + 8).intoArray(dst, d + 8);
+                FloatVector.fromArray(F, b, src).intoArray(dst, d);
+                FloatVector.fromArray(F, b, src + L).intoArray(dst, d + L);
             }
             if (tail > 0) {
                 System.arraycopy(b, src, dst, d, tail);

@@ -1,9 +1,11 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * Zero-padded copies of input planes, split by column phase, in which every convolution tap reads
@@ -11,17 +13,17 @@ import java.util.Arrays;
  * {@code phase[f][i][t] = x[i - padH][t*strideW + f - padW]} (0 outside the image), so output
  * (p, q) under tap (r, s) reads {@code phase[(s*dilW) % strideW][p*strideH + r*dilH][q + (s*dilW) / strideW]}.
  * With stride 1 this is just the padded plane. Rows are {@link #wq} floats: the output width
- * rounded up to 8 plus the largest tap shift, so an 8-float load at any output column of a row
- * stays inside the row.
+ * rounded up to a vector ({@link Lanes#L}) plus the largest tap shift, so a vector load at any
+ * output column of a row stays inside the row.
  *
  * <p>One copy per plane (1x its size), instead of the 9x of an explicit im2col; the direct
- * convolution kernels ({@link ConvGemm6x16}, {@link DepthwiseConv}) read taps from it through
+ * convolution kernels ({@link ConvGemm8xNR}, {@link DepthwiseConv}) read taps from it through
  * {@link #tap} offsets. What this is not: a layout the rest of the engine sees.
  */
 final class PhasePlanes {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
     final int h, w, padH, padW, strideW, hp, wq;
+    /** (w) for strides > 1: where column j of a plane lies in its phases' rows, -1 if beyond them. */
+    private final int[] columns;
 
     /** Geometry for planes of h x w read by a kernel of width s (dilation dilW) producing q columns. */
     PhasePlanes(int h, int w, int padH, int padW, int strideW, int q, int s, int dilW) {
@@ -31,7 +33,12 @@ final class PhasePlanes {
         this.padW = padW;
         this.strideW = strideW;
         this.hp = h + 2 * padH;
-        this.wq = (q + 7) / 8 * 8 + (s - 1) * dilW / strideW;
+        this.wq = (q + L - 1) / L * L + (s - 1) * dilW / strideW;
+        this.columns = strideW == 1 ? null : new int[w];
+        for (int j = 0; strideW > 1 && j < w; j++) {
+            int f = (j + padW) % strideW, t = (j + padW) / strideW;
+            columns[j] = t < wq ? f * hp * wq + t : -1;
+        }
     }
 
     /** Floats of one plane's phases. */
@@ -73,7 +80,7 @@ final class PhasePlanes {
                     int d = plane * size() + (f * hp + i + padH) * wq + tLo, src = xOff + (plane * h + i) * w + f - padW + tLo * sw;
                     if (sw == 1) {
                         int t = 0;
-                        for (; t + 8 <= len; t += 8) FloatVector.fromArray(S, x, src + t).intoArray(dst, d + t);
+                        for (; t + L <= len; t += L) FloatVector.fromArray(F, x, src + t).intoArray(dst, d + t);
                         for (; t < len; t++) dst[d + t] = x[src + t];
                     } else {
                         for (int t = 0; t < len; t++) dst[d + t] = x[src + t * sw];
@@ -84,13 +91,15 @@ final class PhasePlanes {
 
     /** dx plane at dxOff: (h, w) = the in-image part of the phases at src[srcOff] (the inverse of split for one plane). */
     void merge(float[] src, int srcOff, float[] dx, int dxOff) {
-        int sw = strideW;
-        for (int f = 0; f < sw; f++) {
-            int tLo = Math.max(0, -Math.floorDiv(f - padW, sw)), tHi = Math.min(wq - 1, Math.floorDiv(w - 1 + padW - f, sw));
-            for (int i = 0; i < h; i++) {
-                int s = srcOff + (f * hp + i + padH) * wq, d = dxOff + i * w + f - padW;
-                if (sw == 1) System.arraycopy(src, s + tLo, dx, d + tLo, tHi - tLo + 1);
-                else for (int t = tLo; t <= tHi; t++) dx[d + t * sw] = src[s + t];
+        for (int i = 0; i < h; i++) {
+            int s = srcOff + (i + padH) * wq, d = dxOff + i * w;
+            if (strideW == 1) {
+                int tLo = Math.max(0, padW), tHi = Math.min(wq - 1, w - 1 + padW);
+                System.arraycopy(src, s + tLo, dx, d + tLo - padW, tHi - tLo + 1);
+            } else {
+                // dx row in order from the interleaved phases: stride-2 stores per phase took
+                // half the time of a stride-2 convolution's backward data.
+                for (int j = 0; j < w; j++) if (columns[j] >= 0) dx[d + j] = src[s + columns[j]];
             }
         }
     }

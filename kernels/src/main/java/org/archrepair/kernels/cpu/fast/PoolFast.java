@@ -5,24 +5,29 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import org.archrepair.kernels.Pool2dSpec;
 
 import java.util.Arrays;
 
+import static org.archrepair.kernels.cpu.fast.Lanes.D;
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.I;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
+
 /**
  * Max, average and global-average pooling, parallel over (image, channel) planes, each plane
- * rearranged into padded {@link PhasePlanes} so that the window taps of 8 (max) or 4 (average)
+ * rearranged into padded {@link PhasePlanes} so that the window taps of L ({@link Lanes#L})
  * consecutive outputs are consecutive floats, any stride. Every result is bitwise the reference's:
  * <ul>
  *   <li>max: padding is -infinity (never wins), taps in row-major order, a lane takes a tap when
  *       {@code v > best || isNaN(v)}, exactly the reference's rule (ties to the first maximum, NaN
  *       wins); the argmax lanes move with it;
- *   <li>average: a 4-lane double sum over the taps in row-major order (padding adds +0.0, which
- *       changes nothing), divided by the in-image count, as the reference;
+ *   <li>average: a double sum per lane (a float vector as two double vectors) over the taps in
+ *       row-major order (padding adds +0.0, which changes nothing), divided by the in-image count,
+ *       as the reference;
  *   <li>average backward: stride 1 as a gather over a padded plane of dy / count, strides > 1 as
- *       a scatter of 8 outputs at a time with the taps of a row from right to left; either way
+ *       a scatter of L outputs at a time with the taps of a row from right to left; either way
  *       each input receives its contributions in the reference's (p, q) order.
  * </ul>
  * Max backward (a data-dependent scatter) and global average stay scalar per plane.
@@ -33,9 +38,8 @@ public final class PoolFast {
     private PoolFast() {
     }
 
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256, F4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    /** Doubles per half of a float vector (the average's sums are in double). */
+    private static final int HALF = L / 2;
 
     private static PhasePlanes planes(Pool2dSpec s) {
         return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.kernelW(), 1);
@@ -61,7 +65,7 @@ public final class PoolFast {
         PhasePlanes ph = planes(s);
         int[] tap = taps(s, ph);
         int rowStep = s.strideH() * ph.wq;
-        IntVector lanes = IntVector.zero(I8).addIndex(sw);                   // lane * strideW
+        IntVector lanes = IntVector.zero(I).addIndex(sw);                   // lane * strideW
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             ph.pad(buf, 1, Float.NEGATIVE_INFINITY);
@@ -70,24 +74,24 @@ public final class PoolFast {
                 int yb = plane * P * Q;
                 for (int p = 0; p < P; p++) {
                     int top = p * s.strideH() - s.padH();
-                    for (int q = 0; q < Q; q += 8) {
+                    for (int q = 0; q < Q; q += L) {
                         IntVector iw0 = lanes.add(q * sw - s.padW());                 // first window column per lane
-                        FloatVector best = FloatVector.broadcast(F8, Float.NEGATIVE_INFINITY);
+                        FloatVector best = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
                         IntVector arg = iw0.max(0).add(Math.max(top, 0) * W);        // first in-image position
                         for (int r = 0; r < kh; r++)
                             for (int t = 0; t < kw; t++) {
-                                FloatVector v = FloatVector.fromArray(F8, buf, tap[r * kw + t] + p * rowStep + q);
+                                FloatVector v = FloatVector.fromArray(F, buf, tap[r * kw + t] + p * rowStep + q);
                                 VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
                                 best = best.blend(v, wins);
-                                arg = arg.blend(iw0.add((top + r) * W + t), wins.cast(I8));
+                                arg = arg.blend(iw0.add((top + r) * W + t), wins.cast(I));
                             }
                         int d = yb + p * Q + q;
-                        if (q + 8 <= Q) {
+                        if (q + L <= Q) {
                             best.intoArray(y, d);
                             arg.intoArray(argmax, d);
                         } else {
-                            best.intoArray(y, d, F8.indexInRange(q, Q));
-                            arg.intoArray(argmax, d, I8.indexInRange(q, Q));
+                            best.intoArray(y, d, F.indexInRange(q, Q));
+                            arg.intoArray(argmax, d, I.indexInRange(q, Q));
                         }
                     }
                 }
@@ -114,7 +118,7 @@ public final class PoolFast {
         });
     }
 
-    /** y = mean over the in-image part of each window: 4-lane double sums, as the reference's double sum. */
+    /** y = mean over the in-image part of each window: double sums per lane, as the reference's double sum. */
     public static void avgForward(Parallel par, Pool2dSpec s, float[] x, float[] y) {
         int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
         PhasePlanes ph = planes(s);
@@ -122,7 +126,7 @@ public final class PoolFast {
         int rowStep = s.strideH() * ph.wq;
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
-            double[] count = new double[Q + 8];
+            double[] count = new double[Q + L];
             ph.pad(buf, 1, 0f);
             for (int plane = lo; plane < hi; plane++) {
                 ph.copy(x, plane * H * W, 1, buf);
@@ -130,21 +134,21 @@ public final class PoolFast {
                 for (int p = 0; p < P; p++) {
                     int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + kh, H);
                     for (int q = 0; q < Q; q++) count[q] = (h1 - h0) * windowWidth(s, q);
-                    for (int q = 0; q < Q; q += 8) {
-                        DoubleVector lo4 = DoubleVector.zero(D4), hi4 = DoubleVector.zero(D4);
+                    for (int q = 0; q < Q; q += L) {
+                        DoubleVector sumLo = DoubleVector.zero(D), sumHi = DoubleVector.zero(D);
                         for (int r = 0; r < kh; r++)
                             for (int t = 0; t < kw; t++) {
-                                FloatVector v = FloatVector.fromArray(F8, buf, tap[r * kw + t] + p * rowStep + q);
-                                lo4 = lo4.add(v.convertShape(VectorOperators.F2D, D4, 0));
-                                hi4 = hi4.add(v.convertShape(VectorOperators.F2D, D4, 1));
+                                FloatVector v = FloatVector.fromArray(F, buf, tap[r * kw + t] + p * rowStep + q);
+                                sumLo = sumLo.add(v.convertShape(VectorOperators.F2D, D, 0));
+                                sumHi = sumHi.add(v.convertShape(VectorOperators.F2D, D, 1));
                             }
-                        FloatVector mean = (FloatVector) lo4.div(DoubleVector.fromArray(D4, count, q))
-                                .convertShape(VectorOperators.D2F, F8, 0);
-                        mean = mean.blend(hi4.div(DoubleVector.fromArray(D4, count, q + 4))
-                                .convertShape(VectorOperators.D2F, F8, -1), F8.indexInRange(-4, 4));
+                        FloatVector mean = (FloatVector) sumLo.div(DoubleVector.fromArray(D, count, q))
+                                .convertShape(VectorOperators.D2F, F, 0);
+                        mean = mean.blend(sumHi.div(DoubleVector.fromArray(D, count, q + HALF))
+                                .convertShape(VectorOperators.D2F, F, -1), F.indexInRange(-HALF, HALF));
                         int d = yb + p * Q + q;
-                        if (q + 8 <= Q) mean.intoArray(y, d);
-                        else mean.intoArray(y, d, F8.indexInRange(q, Q));
+                        if (q + L <= Q) mean.intoArray(y, d);
+                        else mean.intoArray(y, d, F.indexInRange(q, Q));
                     }
                 }
             }
@@ -171,7 +175,7 @@ public final class PoolFast {
      */
     private static void avgBackwardStride1(Parallel par, Pool2dSpec s, float[] dy, float[] dx) {
         int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
-        int padR = kh - 1 - s.padH(), padC = kw - 1 - s.padW(), gw = (W + 7) / 8 * 8 + kw - 1, gh = H + kh - 1;
+        int padR = kh - 1 - s.padH(), padC = kw - 1 - s.padW(), gw = (W + L - 1) / L * L + kw - 1, gh = H + kh - 1;
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] g = scratch.floats(Scratch.PADDED, gh * gw);
             int[] width = new int[Q];
@@ -183,19 +187,19 @@ public final class PoolFast {
                     for (int q = 0; q < Q; q++) g[row + q] = dy[(plane * P + p) * Q + q] / ((h1 - h0) * width[q]);
                 }
                 for (int i = 0; i < H; i++)
-                    for (int j = 0; j < W; j += 8) {
-                        FloatVector acc = FloatVector.zero(F8);
+                    for (int j = 0; j < W; j += L) {
+                        FloatVector acc = FloatVector.zero(F);
                         for (int a = 0; a < kh; a++)
-                            for (int b = 0; b < kw; b++) acc = acc.add(FloatVector.fromArray(F8, g, (i + a) * gw + j + b));
+                            for (int b = 0; b < kw; b++) acc = acc.add(FloatVector.fromArray(F, g, (i + a) * gw + j + b));
                         int d = plane * H * W + i * W + j;
-                        if (j + 8 <= W) acc.intoArray(dx, d);
-                        else acc.intoArray(dx, d, F8.indexInRange(j, W));
+                        if (j + L <= W) acc.intoArray(dx, d);
+                        else acc.intoArray(dx, d, F.indexInRange(j, W));
                     }
             }
         });
     }
 
-    /** Strides > 1: scatter into phase planes, 8 outputs at a time, taps right to left. */
+    /** Strides > 1: scatter into phase planes, L outputs at a time, taps right to left. */
     private static void avgBackwardScatter(Parallel par, Pool2dSpec s, float[] dy, float[] dx) {
         int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
         PhasePlanes ph = planes(s);
@@ -203,23 +207,23 @@ public final class PoolFast {
         int rowStep = s.strideH() * ph.wq;
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
-            float[] count = new float[Q + 8];
+            float[] count = new float[Q + L];
             for (int plane = lo; plane < hi; plane++) {
                 Arrays.fill(buf, 0, ph.size(), 0f);
                 int yb = plane * P * Q;
                 for (int p = 0; p < P; p++) {
                     int h0 = Math.max(p * s.strideH() - s.padH(), 0), h1 = Math.min(p * s.strideH() - s.padH() + kh, H);
                     for (int q = 0; q < Q; q++) count[q] = (h1 - h0) * windowWidth(s, q);
-                    for (int q = 0; q < Q; q += 8) {
-                        boolean full = q + 8 <= Q;           // masked stores are slow on AMD: only for the tail
-                        VectorMask<Float> live = F8.indexInRange(q, Q);
-                        FloatVector g = full ? FloatVector.fromArray(F8, dy, yb + p * Q + q).div(FloatVector.fromArray(F8, count, q))
-                                : FloatVector.fromArray(F8, dy, yb + p * Q + q, live).div(FloatVector.fromArray(F8, count, q, live), live);
+                    for (int q = 0; q < Q; q += L) {
+                        boolean full = q + L <= Q;           // masked stores are slow on AMD: only for the tail
+                        VectorMask<Float> live = F.indexInRange(q, Q);
+                        FloatVector g = full ? FloatVector.fromArray(F, dy, yb + p * Q + q).div(FloatVector.fromArray(F, count, q))
+                                : FloatVector.fromArray(F, dy, yb + p * Q + q, live).div(FloatVector.fromArray(F, count, q, live), live);
                         for (int r = 0; r < kh; r++)
                             for (int t = kw - 1; t >= 0; t--) {      // right to left: inputs see q ascending
                                 int i = tap[r * kw + t] + p * rowStep + q;
-                                if (full) FloatVector.fromArray(F8, buf, i).add(g).intoArray(buf, i);
-                                else FloatVector.fromArray(F8, buf, i, live).add(g).intoArray(buf, i, live);
+                                if (full) FloatVector.fromArray(F, buf, i).add(g).intoArray(buf, i);
+                                else FloatVector.fromArray(F, buf, i, live).add(g).intoArray(buf, i, live);
                             }
                     }
                 }

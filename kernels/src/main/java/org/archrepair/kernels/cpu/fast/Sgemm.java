@@ -22,13 +22,22 @@ public final class Sgemm {
 
     /**
      * Deepest depth slice. C is read and written once per slice, so deep slices pay on skinny
-     * shapes; measured (one thread, CPU time) 256 / 512 / 768: SGEMM 1024 100 / 109 / 109 GFLOP/s,
-     * 64 x 8192 x 576 71 / 81 / 73.
+     * shapes; measured (one thread, CPU time) 256 / 512 / 768 with 256-bit tiles: SGEMM 1024
+     * 100 / 109 / 109 GFLOP/s, 64 x 8192 x 576 71 / 81 / 73. With the 8 x 32 tiles of AVX-512 a
+     * 512-deep B panel (64 KB) no longer fits the 48 KB L1, but 256 / 384 / 512 / 768 measured the
+     * same within noise: SGEMM 1024 171 / 158 / 176 / 185, 2048 200 / 201 / 201 / 206 GFLOP/s, the
+     * 19 convolutions of a ResNet-20 step 229 / 220 / 221 / 221 ms.
      */
     static final int KC = 512;
-    /** Row panels of A per block: 240 rows (6x16) x 512 deep = 480 KB, about the L2 of one core. */
-    static final int MC_PANELS = 40;
-    /** Columns of B packed per block in the plain GEMM (the convolutions choose their own). */
+    /**
+     * Rows of A per block: 240 rows x 512 deep = 480 KB, half the 1 MB L2 of one Zen 5 core. 120 and
+     * 480 measured the same within noise (SGEMM 1024: 174-206, 2048: 210-217 GFLOP/s).
+     */
+    static final int MC = 240;
+    /**
+     * Columns of B packed per block in the plain GEMM (the convolutions choose their own); 1024 and
+     * 4096 measured the same within noise.
+     */
     static final int NC = 2048;
     /** Below this many multiply-adds a call runs on one thread: the hand-off would cost more. */
     private static final long SERIAL_MACS = 1 << 16;
@@ -43,18 +52,25 @@ public final class Sgemm {
         return k / slices + (slice < k % slices ? 1 : 0);
     }
 
+    /** Rows of A per block for mr-row panels: MC rounded down to whole panels. */
     static int mc(int mr) {
-        return MC_PANELS * mr;
+        return MC / mr * mr;
     }
 
     /**
      * Rows of the register tile the serial drivers use for an m-row A (the panel height of
-     * {@link #packA}): 4x16 when six-row panels would waste more than the 4x16 tile loses to the
-     * 6x16 one (measured about 0.93 vs 0.97 of peak), i.e. for m = 4, 8, 16, 32, ...; else 6x16.
+     * {@link #packA}). With 16 vector registers only the 4-row tile is spill-free. With 32
+     * (AVX-512), 8 x NR unless 8-row panels would waste more than the 4-row tile loses (measured in
+     * L1 on Zen 5: 250 vs 230 GFLOP/s), i.e. 8 rows for m = 8, 16, 24, 32, 64, ..., 4 rows for m = 4, 12, 20.
      */
     static int tileRows(int m) {
-        double six = (double) m / ((m + 5) / 6 * 6) * 0.97, four = (double) m / ((m + 3) / 4 * 4) * 0.93;
-        return four > six ? Gemm4x16.MR : Gemm6x16.MR;
+        if (!Lanes.WIDE) return Gemm4xNR.MR;
+        double eight = (double) m / roundUp(m, 8) * 250, four = (double) m / roundUp(m, 4) * 230;
+        return four > eight ? Gemm4xNR.MR : Gemm8xNR.MR;
+    }
+
+    static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
     }
 
     /** Floats that {@link #packA} writes for an (m, k) A. */
@@ -83,7 +99,7 @@ public final class Sgemm {
     /**
      * C = A B or C += A B on the calling thread. A: (m, k) packed by {@link #packA} into ap[aOff..];
      * B: (k, n) through its packer; C: c[cOff + i*ldc + j]. B is packed {@code ncBlock} columns (a
-     * multiple of 16) at a time. Scratch is the caller's.
+     * multiple of NR) at a time. Scratch is the caller's.
      */
     public static void multiply(float[] ap, int aOff, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
                                 boolean accumulate, int ncBlock, Scratch scratch) {
@@ -92,19 +108,19 @@ public final class Sgemm {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        if (tileRows(m) == Gemm4x16.MR) Gemm4x16.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
-        else Gemm6x16.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+        if (tileRows(m) == Gemm4xNR.MR) Gemm4xNR.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+        else Gemm8xNR.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
     }
 
     /**
-     * The convolution form: B(kk, j) = src[rowOff[kk] + colOff[j / 8] + j % 8] read in place (see
-     * {@link ConvGemm6x16}). A packed by {@link #packA}; depth > 0.
+     * The convolution form: B(kk, j) = src[rowOff[kk] + colOff[j / L] + j % L] read in place (see
+     * {@link ConvGemm8xNR}). A packed by {@link #packA}; depth > 0.
      */
     static void multiplyDirect(float[] ap, int aOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
                                float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
         if (m <= 0 || n <= 0) return;
-        if (tileRows(m) == Gemm4x16.MR) ConvGemm4x16.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
-        else ConvGemm6x16.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
+        if (tileRows(m) == Gemm4xNR.MR) ConvGemm4xNR.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
+        else ConvGemm8xNR.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
     }
 
     /** Backend.gemm: C = alpha op(A) op(B) + beta C. a: (m|k, lda), b: (k|n, ldb), c: (m, ldc), at the offsets. */

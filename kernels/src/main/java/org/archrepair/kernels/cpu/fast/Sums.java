@@ -1,13 +1,17 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
  * Vectorized sums for the reductions of the fast path (channel sums, batch-norm statistics, dot
- * products): 8 float lanes over blocks of {@link #BLOCK} elements (32 terms per lane), each block
- * total added into a double. The error is that of a 32-term float sum per block, far below a plain
- * float loop over the whole run, and the order depends only on the length, never on threads.
+ * products): {@link Lanes#L} float lanes over blocks of {@link #BLOCK} elements (16 terms per lane
+ * with AVX-512, 32 with AVX2), each block total added into a double. The error is that of a float
+ * sum of at most 32 terms per block, far below a plain float loop over the whole run, and the
+ * order depends only on the length and the lane count, never on threads: bitwise reproducible on
+ * one machine, while a 256-bit and a 512-bit machine may differ in the last bits.
  *
  * <p>What this is not: a compensated (Kahan) sum; the scalar reference accumulates in double and
  * the tests bound the difference by 1e-5 of the sum of magnitudes.
@@ -16,16 +20,27 @@ final class Sums {
     private Sums() {
     }
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     static final int BLOCK = 256;
 
     /**
-     * The 8 lanes of v added in double, lane 0 first. Not {@code reduceLanes(ADD)}: its order is
-     * unspecified, and the interpreted and C2-compiled versions really do differ, which would make a
-     * rerun's bits depend on how far the JIT had got.
+     * The L lanes of v added in double, lane 0 first. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified, and the interpreted and C2-compiled versions really do differ, which would make
+     * a rerun's bits depend on how far the JIT had got. Lanes by constant index (C2 only
+     * intrinsifies those; the branches on the constant L fold away): going through an array cost
+     * 37% of the batch-norm statistics under AVX2.
      */
     static double lanes(FloatVector v) {
-        return (double) v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3) + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7);
+        double s = (double) v.lane(0) + v.lane(1) + v.lane(2) + v.lane(3);
+        if (L >= 8) s = s + v.lane(4) + v.lane(5) + v.lane(6) + v.lane(7);
+        if (L >= 16) {
+            s = s + v.lane(8) + v.lane(9) + v.lane(10) + v.lane(11);
+            s = s + v.lane(12) + v.lane(13) + v.lane(14) + v.lane(15);
+        }
+        if (L > 16) {                                       // wider vectors than any CPU had when written
+            float[] rest = v.toArray();
+            for (int i = 16; i < L; i++) s += rest[i];
+        }
+        return s;
     }
 
     /** sum of x[off .. off+len). */
@@ -33,8 +48,8 @@ final class Sums {
         double total = 0;
         for (int b = 0; b < len; b += BLOCK) {
             int end = Math.min(len, b + BLOCK), i = b;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i + 8 <= end; i += 8) acc = acc.add(FloatVector.fromArray(S, x, off + i));
+            FloatVector acc = FloatVector.zero(F);
+            for (; i + L <= end; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
             float tail = 0f;
             for (; i < end; i++) tail += x[off + i];
             total += lanes(acc) + (double) tail;
@@ -47,9 +62,9 @@ final class Sums {
         double total = 0;
         for (int blk = 0; blk < len; blk += BLOCK) {
             int end = Math.min(len, blk + BLOCK), i = blk;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i + 8 <= end; i += 8)
-                acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+            FloatVector acc = FloatVector.zero(F);
+            for (; i + L <= end; i += L)
+                acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
             float tail = 0f;
             for (; i < end; i++) tail += a[aOff + i] * b[bOff + i];
             total += lanes(acc) + (double) tail;
@@ -63,12 +78,12 @@ final class Sums {
      * {@code (s2 - s1^2 / m) / m} has no cancellation.
      */
     static void shiftedMoments(float[] x, int off, int len, float shift, double[] out) {
-        FloatVector mu = FloatVector.broadcast(S, shift);
+        FloatVector mu = FloatVector.broadcast(F, shift);
         for (int b = 0; b < len; b += BLOCK) {
             int end = Math.min(len, b + BLOCK), i = b;
-            FloatVector s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
-            for (; i + 8 <= end; i += 8) {
-                FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mu);
+            FloatVector s1 = FloatVector.zero(F), s2 = FloatVector.zero(F);
+            for (; i + L <= end; i += L) {
+                FloatVector d = FloatVector.fromArray(F, x, off + i).sub(mu);
                 s1 = s1.add(d);
                 s2 = d.fma(d, s2);
             }

@@ -37,6 +37,9 @@ class ConvFastTest {
         return Stream.of(
                 // ResNet-20 (CIFAR, 3x3 pad 1)
                 layer("resnet20 stem 3->16 32x32", Conv2dSpec.of(4, 3, 32, 32, 16, 3, 1, 1, 1, 1)),
+                // few input channels: weight gradient as dot products (channel and tap blocks with tails)
+                layer("5->7 3x3 s2 32x32", Conv2dSpec.of(2, 5, 32, 32, 7, 3, 2, 1, 1, 1)),
+                layer("3->6 3x5 dil2 20x16", new Conv2dSpec(2, 3, 20, 16, 6, 3, 5, 1, 1, 2, 4, 2, 2, 1)),
                 layer("resnet20 16x32x32", Conv2dSpec.of(4, 16, 32, 32, 16, 3, 1, 1, 1, 1)),
                 layer("resnet20 16->32 s2 32x32", Conv2dSpec.of(4, 16, 32, 32, 32, 3, 2, 1, 1, 1)),
                 layer("resnet20 32x16x16", Conv2dSpec.of(4, 32, 16, 16, 32, 3, 1, 1, 1, 1)),
@@ -67,6 +70,8 @@ class ConvFastTest {
                 layer("odd 5->7 3x3 s2 9x11", Conv2dSpec.of(3, 5, 9, 11, 7, 3, 2, 1, 1, 1)),
                 layer("odd 13->19 5x5 no pad 11x9", Conv2dSpec.of(2, 13, 11, 9, 19, 5, 1, 0, 1, 1)),
                 layer("1x1 pad 1 (col2im path)", Conv2dSpec.of(2, 6, 5, 7, 10, 1, 1, 1, 1, 1)),
+                layer("dilated 2 stride 2 8->12 3x3 (col2im path)", Conv2dSpec.of(2, 8, 11, 11, 12, 3, 2, 2, 2, 1)),
+                layer("stride 3 5x5 pad 2 6->9 13x14 (col2im path)", new Conv2dSpec(2, 6, 13, 14, 9, 5, 5, 3, 3, 2, 2, 1, 1, 1)),
                 layer("asymmetric 3x1 s(2,1) p(1,0)", new Conv2dSpec(2, 6, 10, 9, 8, 3, 1, 2, 1, 1, 0, 1, 1, 1)),
                 layer("single image 16x32x32 (columns split)", Conv2dSpec.of(1, 16, 32, 32, 16, 3, 1, 1, 1, 1)),
                 layer("direct, half tile at the end: 5x8 output", Conv2dSpec.of(2, 12, 5, 8, 20, 3, 1, 1, 1, 1)),

@@ -27,8 +27,10 @@ import java.util.Random;
  * <pre>mvn -q -pl kernels test -Dtest=KernelTiming -Dsurefire.failIfNoSpecifiedTests=false -Dperf.excluded=none</pre>
  * It prints the median of 7 timed repetitions (after warm-up) in ms and GFLOP/s, for 1 and 2
  * threads (and, for 1 thread, the median CPU time of the thread): SGEMM on square sizes and the
- * skinny shapes of convolution, the three convolution passes on the ResNet-20 layers at batch 128,
- * and the memory-bound primitives of a training step. Nothing is asserted.
+ * skinny shapes of convolution, the three convolution passes on the ResNet-20 layers at batch 128
+ * with their sum over a training step, and the memory-bound primitives of a training step. Nothing
+ * is asserted. On x86-64 the kernels pom runs it twice: at the preferred vector width and again
+ * under -XX:UseAVX=2 (256-bit); -Dkernels.avx2.skip=true skips the second run.
  */
 @Tag("perf")
 class KernelTiming {
@@ -40,12 +42,15 @@ class KernelTiming {
     /**
      * Seconds per run of body: {wall-clock median, median CPU time of the calling thread}, over 7
      * timed repetitions after warm-up. On one thread the CPU time does not count time spent
-     * descheduled, so it is the robust number on a machine shared with other jobs.
+     * descheduled, so it is the robust number on a machine shared with other jobs. The warm-up
+     * lasts at least a second: a shape that takes a branch the JIT had pruned for earlier shapes
+     * deoptimizes, and its recompilation (slow on a busy machine) must not fall into the timing.
      */
     private static double[] time(Body body, double flops) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int reps = (int) Math.max(1, Math.min(50, 3e8 / flops));
-        for (int i = 0; i < 3; i++) body.run();
+        long warm = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - warm < 1_000_000_000L; i++) body.run();
         double[] wall = new double[7], cpu = new double[7];
         for (int r = 0; r < wall.length; r++) {
             long t0 = System.nanoTime(), c0 = mx.getCurrentThreadCpuTime();
@@ -88,6 +93,12 @@ class KernelTiming {
             }
     }
 
+    /**
+     * The three passes of each ResNet-20 convolution at batch 128, and their sum over the 19
+     * convolutions of one training step (stem once, 6 + 5 + 5 stage convolutions, two stride-2
+     * transitions; the stem's backward data counted too, as in earlier figures): 1 thread by the
+     * thread's CPU time, 2 threads by wall time.
+     */
     @Test
     void resnet20Convolutions() {
         int batch = Integer.getInteger("timing.batch", 128);
@@ -98,17 +109,27 @@ class KernelTiming {
                 Conv2dSpec.of(batch, 32, 16, 16, 32, 3, 1, 1, 1, 1),
                 Conv2dSpec.of(batch, 32, 16, 16, 64, 3, 2, 1, 1, 1),
                 Conv2dSpec.of(batch, 64, 8, 8, 64, 3, 1, 1, 1, 1)};
+        int[] perStep = {1, 6, 1, 5, 1, 5};
         for (int threads : new int[]{1, 2})
             try (Parallel par = new Parallel(threads)) {
-                for (Conv2dSpec s : layers) {
+                double[] step = new double[3];       // forward, backward data, backward weight (ms)
+                for (int l = 0; l < layers.length; l++) {
+                    Conv2dSpec s = layers[l];
                     float[] x = random(s.xLength()), w = random(s.wLength()), y = new float[(int) s.yLength()];
                     float[] dx = new float[x.length], dw = new float[w.length];
                     double flops = 2.0 * s.macs();
                     String name = s.c() + "->" + s.k() + " " + s.h() + "x" + s.w() + " s" + s.strideH();
-                    print("conv fwd  " + name, threads, flops, time(() -> ConvFast.forward(par, s, x, w, y), flops));
-                    print("conv bwdD " + name, threads, flops, time(() -> ConvFast.backwardData(par, s, y, w, dx), flops));
-                    print("conv bwdW " + name, threads, flops, time(() -> ConvFast.backwardWeight(par, s, x, y, dw), flops));
+                    double[][] t = {time(() -> ConvFast.forward(par, s, x, w, y), flops),
+                            time(() -> ConvFast.backwardData(par, s, y, w, dx), flops),
+                            time(() -> ConvFast.backwardWeight(par, s, x, y, dw), flops)};
+                    String[] pass = {"conv fwd  ", "conv bwdD ", "conv bwdW "};
+                    for (int i = 0; i < 3; i++) {
+                        print(pass[i] + name, threads, flops, t[i]);
+                        step[i] += perStep[l] * (threads == 1 ? t[i][1] : t[i][0]) * 1e3;
+                    }
                 }
+                System.out.printf(Locale.ROOT, "ResNet-20 step, 19 convs, %d thr (%s): %.1f ms = fwd %.1f + bwdD %.1f + bwdW %.1f%n",
+                        threads, threads == 1 ? "thread CPU" : "wall", step[0] + step[1] + step[2], step[0], step[1], step[2]);
             }
     }
 

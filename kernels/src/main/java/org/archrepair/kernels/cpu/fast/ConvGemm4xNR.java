@@ -1,28 +1,29 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
- * {@link ConvGemm6x16} with a 4x16 register tile, for 16 or 32 output rows (see {@link Gemm4x16}
- * for why). Same contract; a separate class on purpose (one driver per tile shape).
+ * {@link ConvGemm8xNR} with a 4 x NR register tile, for machines with 16 vector registers and row
+ * counts that 8-row panels would pad too much (see {@link Gemm4xNR} for why). Same contract; a
+ * separate class on purpose (one driver per tile shape).
  */
-final class ConvGemm4x16 {
-    private ConvGemm4x16() {
+final class ConvGemm4xNR {
+    private ConvGemm4xNR() {
     }
 
     static final int MR = 4;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     /**
      * C = A B or C += A B. A: (m, depth) packed whole by {@link Sgemm#packA} into ap[apOff..]; B as above;
-     * C: c[cOff + i*ldc + j] for j in [0, n). depth > 0; rowOff: (depth); colOff: (ceil(n / 8)).
+     * C: c[cOff + i*ldc + j] for j in [0, n). depth > 0; rowOff: (depth); colOff: (ceil(n / L)).
      */
     static void multiply(float[] ap, int apOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
                          float[] c, int cOff, int ldc, boolean accumulate, Scratch s) {
-        int slices = Sgemm.slices(depth), mPad = Gemm6x16.roundUp(m, MR);
+        int slices = Sgemm.slices(depth), mPad = Sgemm.roundUp(m, MR);
         int mcMax = Math.min(Sgemm.mc(MR), mPad);
         float[] tile = s.floats(Scratch.TILE, MR * NR);
         for (int slice = 0, p0 = 0; slice < slices; slice++) {
@@ -31,8 +32,8 @@ final class ConvGemm4x16 {
             for (int ic = 0; ic < m; ic += mcMax) {
                 int mc = Math.min(mcMax, m - ic), aOff = apOff + p0 * mPad + ic * kc;
                 for (int jt = 0; jt < n; jt += NR) {
-                    int nr = Math.min(NR, n - jt), b0 = colOff[jt / 8];
-                    int b1 = nr > 8 ? colOff[jt / 8 + 1] : b0;            // a missing half reads a valid dummy
+                    int nr = Math.min(NR, n - jt), b0 = colOff[jt / L];
+                    int b1 = nr > L ? colOff[jt / L + 1] : b0;            // a missing half reads a valid dummy
                     for (int ir = 0; ir < mc; ir += MR) {
                         int mr = Math.min(MR, mc - ir), ci = cOff + (ic + ir) * ldc + jt, ao = aOff + ir * kc;
                         if (mr == MR && nr == NR) {
@@ -50,36 +51,36 @@ final class ConvGemm4x16 {
         }
     }
 
-    /** One 6x16 tile over kc depth steps from p0: C = acc ? C + A B : A B. */
+    /** One 4 x NR tile over kc depth steps from p0: C = acc ? C + A B : A B. */
     private static void kernel(float[] ap, int ao, float[] src, int b0, int b1, int[] rowOff, int p0, int kc,
                                float[] c, int ci, int ldc, boolean acc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             int o = rowOff[p0 + p], ai = ao + p * MR;
-            FloatVector v0 = FloatVector.fromArray(S, src, o + b0);
-            FloatVector v1 = FloatVector.fromArray(S, src, o + b1);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            FloatVector v0 = FloatVector.fromArray(F, src, o + b0);
+            FloatVector v1 = FloatVector.fromArray(F, src, o + b1);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
             c00 = av.fma(v0, c00);
             c01 = av.fma(v1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
             c10 = av.fma(v0, c10);
             c11 = av.fma(v1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
             c20 = av.fma(v0, c20);
             c21 = av.fma(v1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
             c30 = av.fma(v0, c30);
             c31 = av.fma(v1, c31);
         }
         int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         if (acc) {
-            FloatVector o00 = FloatVector.fromArray(S, c, r0), o01 = FloatVector.fromArray(S, c, r0 + 8);
-            FloatVector o10 = FloatVector.fromArray(S, c, r1), o11 = FloatVector.fromArray(S, c, r1 + 8);
-            FloatVector o20 = FloatVector.fromArray(S, c, r2), o21 = FloatVector.fromArray(S, c, r2 + 8);
-            FloatVector o30 = FloatVector.fromArray(S, c, r3), o31 = FloatVector.fromArray(S, c, r3 + 8);
+            FloatVector o00 = FloatVector.fromArray(F, c, r0), o01 = FloatVector.fromArray(F, c, r0 + L);
+            FloatVector o10 = FloatVector.fromArray(F, c, r1), o11 = FloatVector.fromArray(F, c, r1 + L);
+            FloatVector o20 = FloatVector.fromArray(F, c, r2), o21 = FloatVector.fromArray(F, c, r2 + L);
+            FloatVector o30 = FloatVector.fromArray(F, c, r3), o31 = FloatVector.fromArray(F, c, r3 + L);
             c00 = o00.add(c00);
             c01 = o01.add(c01);
             c10 = o10.add(c10);
@@ -90,12 +91,12 @@ final class ConvGemm4x16 {
             c31 = o31.add(c31);
         }
         c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + 8);
+        c01.intoArray(c, r0 + L);
         c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + 8);
+        c11.intoArray(c, r1 + L);
         c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + 8);
+        c21.intoArray(c, r2 + L);
         c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + 8);
+        c31.intoArray(c, r3 + L);
     }
 }

@@ -1,22 +1,24 @@
 package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
+import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.L;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
- * {@link Gemm6x16} with a 4x16 register tile (eight accumulators, spill-free without any C2 flag):
- * the shape for A with 16 or 32 rows, the output channels of the first ResNet stages, where six-row
- * panels would compute 2 or 4 rows of zeros (11% of the work). Same blocking and contract as
- * Gemm6x16; a separate class on purpose (one driver per tile shape keeps the JIT profiles apart).
+ * {@link Gemm8xNR} with a 4 x NR register tile (eight accumulators): the only tile on machines
+ * with 16 vector registers (AVX2: spill-free at 117 GFLOP/s of a 133 peak per core under
+ * -XX:UseAVX=2, where 6 and 8 rows spill and run at 50-57), and on AVX-512 the tile for row counts
+ * that 8-row panels would pad by more than it loses (230 vs 250 GFLOP/s), e.g. 4, 12, 20 rows. Same
+ * blocking and contract as Gemm8xNR; a separate class on purpose (one driver per tile shape keeps
+ * the JIT profiles apart).
  */
-final class Gemm4x16 {
-    private Gemm4x16() {
+final class Gemm4xNR {
+    private Gemm4xNR() {
     }
 
     static final int MR = 4;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
 
     /**
      * C = A B (accumulate false) or C += A B. A: (m, k) packed whole by {@link Sgemm#packA} into ap[aOff..];
@@ -25,8 +27,8 @@ final class Gemm4x16 {
      */
     static void multiply(float[] ap, int aOff, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
                          boolean accumulate, int ncBlock, Scratch s) {
-        int slices = Sgemm.slices(k), kcMax = Sgemm.sliceDepth(k, slices, 0), mPad = roundUp(m, MR);
-        int mcMax = Math.min(Sgemm.mc(MR), mPad), ncMax = Math.min(ncBlock, roundUp(n, NR));
+        int slices = Sgemm.slices(k), kcMax = Sgemm.sliceDepth(k, slices, 0), mPad = Sgemm.roundUp(m, MR);
+        int mcMax = Math.min(Sgemm.mc(MR), mPad), ncMax = Math.min(ncBlock, Sgemm.roundUp(n, NR));
         float[] bp = s.floats(Scratch.PACK_B, ncMax * kcMax);
         float[] tile = s.floats(Scratch.TILE, MR * NR);
         for (int jc = 0; jc < n; jc += ncMax) {
@@ -43,11 +45,7 @@ final class Gemm4x16 {
         }
     }
 
-    static int roundUp(int x, int unit) {
-        return (x + unit - 1) / unit * unit;
-    }
-
-    /** All tiles of one packed block: 16-column panels outside, so each B panel stays in L1 across the A panels. */
+    /** All tiles of one packed block: NR-column panels outside, so each B panel stays in cache across the A panels. */
     private static void macro(float[] ap, int aOff, float[] bp, int mc, int nc, int kc, float[] c, int cOff, int ldc,
                               boolean acc, float[] tile) {
         for (int jr = 0; jr < nc; jr += NR) {
@@ -66,36 +64,36 @@ final class Gemm4x16 {
         }
     }
 
-    /** One 6x16 tile over kc depth steps: C = acc ? C + A B : A B. The whole C tile is loaded before any store. */
+    /** One 4 x NR tile over kc depth steps: C = acc ? C + A B : A B. The whole C tile is loaded before any store. */
     private static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int ci, int ldc,
                                boolean acc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             int ai = ao + p * MR, bi = bo + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + 8);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(F, ap[ai]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
+            av = FloatVector.broadcast(F, ap[ai + 1]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
+            av = FloatVector.broadcast(F, ap[ai + 2]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
+            av = FloatVector.broadcast(F, ap[ai + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
         }
         int r0 = ci, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         if (acc) {
-            FloatVector o00 = FloatVector.fromArray(S, c, r0), o01 = FloatVector.fromArray(S, c, r0 + 8);
-            FloatVector o10 = FloatVector.fromArray(S, c, r1), o11 = FloatVector.fromArray(S, c, r1 + 8);
-            FloatVector o20 = FloatVector.fromArray(S, c, r2), o21 = FloatVector.fromArray(S, c, r2 + 8);
-            FloatVector o30 = FloatVector.fromArray(S, c, r3), o31 = FloatVector.fromArray(S, c, r3 + 8);
+            FloatVector o00 = FloatVector.fromArray(F, c, r0), o01 = FloatVector.fromArray(F, c, r0 + L);
+            FloatVector o10 = FloatVector.fromArray(F, c, r1), o11 = FloatVector.fromArray(F, c, r1 + L);
+            FloatVector o20 = FloatVector.fromArray(F, c, r2), o21 = FloatVector.fromArray(F, c, r2 + L);
+            FloatVector o30 = FloatVector.fromArray(F, c, r3), o31 = FloatVector.fromArray(F, c, r3 + L);
             c00 = o00.add(c00);
             c01 = o01.add(c01);
             c10 = o10.add(c10);
@@ -106,12 +104,12 @@ final class Gemm4x16 {
             c31 = o31.add(c31);
         }
         c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + 8);
+        c01.intoArray(c, r0 + L);
         c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + 8);
+        c11.intoArray(c, r1 + L);
         c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + 8);
+        c21.intoArray(c, r2 + L);
         c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + 8);
+        c31.intoArray(c, r3 + L);
     }
 }

@@ -1,0 +1,25 @@
+package org.archrepair.kernels.cpu.fast;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The vector width the fast kernels run at. The kernels pom's second surefire execution reruns the
+ * fast-path tests under -XX:UseAVX=2 and sets {@code archrepair.expectedLanes=8}: this proves that
+ * the rerun really exercises the 256-bit tiles (4 x 16) and not the AVX-512 ones (8 x 32).
+ */
+class LanesTest {
+
+    @Test
+    void widthIsTheExpectedOne() {
+        String expected = System.getProperty("archrepair.expectedLanes", "");
+        System.out.println("fast kernels: " + Lanes.F + ", register tiles of " + Sgemm.tileRows(64) + " x " + Panels.NR);
+        if (!expected.isEmpty()) assertEquals(Integer.parseInt(expected), Lanes.L, "float lanes");
+        assertEquals(2 * Lanes.L, Panels.NR, "panel width");
+        assertTrue(Lanes.L >= 4, "at least 128-bit vectors");
+        assertEquals(Lanes.L, Lanes.I.length(), "int lanes match float lanes");
+        assertEquals(Lanes.L / 2, Lanes.D.length(), "a float vector widens into two double vectors");
+    }
+}
