@@ -78,6 +78,9 @@ class PyTorchConformanceTest {
     @AfterAll
     static void stopPyTorch() {
         if (torch != null) torch.close();
+        if (compared > 0)
+            System.out.printf("PyTorchConformanceTest: %d tensors compared, worst error %.2g of scale (%s)%n",
+                    compared, worstOverall, worstWhat);
     }
 
     /** Every case on every backend. */
@@ -86,6 +89,11 @@ class PyTorchConformanceTest {
     }
 
     // ---------------------------------------------------------------- tolerance
+
+    /** The worst error of all comparisons of the run, printed at the end (RESULTS.md quotes it). */
+    private static int compared;
+    private static double worstOverall;
+    private static String worstWhat = "";
 
     /**
      * max_i |ours_i - torch_i| / max(max_i |torch_i|, tiny) <= 1e-4: the worst error in units of
@@ -109,6 +117,11 @@ class PyTorchConformanceTest {
             }
         }
         double relative = worst / Math.max(scale, Float.MIN_NORMAL);
+        compared++;
+        if (!(relative <= worstOverall)) {
+            worstOverall = relative;
+            worstWhat = what;
+        }
         String detail = at < 0 ? "" : String.format("%s: max error %.3g of scale %.3g = %.3g > %.0e, at %d: ours %s,"
                 + " torch %s", what, worst, scale, relative, TOLERANCE, at, oursValues[at], torchValues[at]);
         assertTrue(relative <= TOLERANCE, detail);
