@@ -145,54 +145,65 @@ public final class DepthwiseConv {
     }
 
     /**
-     * dw[c][r][s] = sum over images and outputs of dy * x under tap (r, s); one worker per channel.
-     * Four taps per pass over a plane (four independent FMA chains, one dy load for four taps);
-     * per image and tap one float vector (a few hundred terms per lane), then double.
+     * dw[c][r][s] = sum over images and outputs of dy * x under tap (r, s); one worker per range of
+     * channels. Four taps per pass over a plane (four independent FMA chains, one dy load for four
+     * taps); per image and tap one float vector (a few hundred terms per lane), then double.
+     * Images outside, channels inside: a worker sweeps its channels of one image, a contiguous
+     * block of x and dy, before the next image. (Channels outside read one small plane per image
+     * at a stride of c h w floats: 7.0 ms instead of 1.8 ms for 128 x 64 x 8 x 8 on one core, once
+     * x and dy outgrow L2.) Each channel still adds its images in order, so the sums are the same.
      */
     public static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
         PhasePlanes ph = planes(s);
         int[] tap = taps(s, ph);
-        int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
+        int rs = s.r() * s.s(), hw = s.h() * s.w();
         par.forRange(s.c(), 1, (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             ph.pad(buf, 1, 0f);
-            double[] acc = new double[rs + 3];
+            int stride = rs + 3;                                   // taps rounded up to a group of four
+            double[] acc = new double[(hi - lo) * stride];         // (channel - lo, tap)
+            for (int img = 0; img < s.n(); img++)
                 for (int c = lo; c < hi; c++) {
-                Arrays.fill(acc, 0);
-                for (int img = 0; img < s.n(); img++) {
-                    int plane = img * s.c() + c, dyOff = plane * p * q;
+                    int plane = img * s.c() + c;
                     ph.copy(x, plane * hw, 1, buf);
-                    for (int t = 0; t < rs; t += 4) {
-                        // taps past the last repeat it; their sums are dropped
-                        int o0 = tap[t], o1 = tap[Math.min(t + 1, rs - 1)], o2 = tap[Math.min(t + 2, rs - 1)];
-                        int o3 = tap[Math.min(t + 3, rs - 1)];
-                        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-                        for (int op = 0; op < p; op++)
-                            for (int oq = 0; oq < q; oq += L) {
-                                int i = op * rowStep + oq, g = dyOff + op * q + oq;
-                                if (oq + L <= q) {
-                                    FloatVector d = FloatVector.fromArray(F, dy, g);
-                                    s0 = d.fma(FloatVector.fromArray(F, buf, i + o0), s0);
-                                    s1 = d.fma(FloatVector.fromArray(F, buf, i + o1), s1);
-                                    s2 = d.fma(FloatVector.fromArray(F, buf, i + o2), s2);
-                                    s3 = d.fma(FloatVector.fromArray(F, buf, i + o3), s3);
-                                } else {
-                                    VectorMask<Float> m = F.indexInRange(oq, q);
-                                    FloatVector d = FloatVector.fromArray(F, dy, g, m);
-                                    s0 = d.fma(FloatVector.fromArray(F, buf, i + o0, m), s0);
-                                    s1 = d.fma(FloatVector.fromArray(F, buf, i + o1, m), s1);
-                                    s2 = d.fma(FloatVector.fromArray(F, buf, i + o2, m), s2);
-                                    s3 = d.fma(FloatVector.fromArray(F, buf, i + o3, m), s3);
-                                }
-                            }
-                        acc[t] += Sums.lanes(s0);
-                        acc[t + 1] += Sums.lanes(s1);
-                        acc[t + 2] += Sums.lanes(s2);
-                        acc[t + 3] += Sums.lanes(s3);
+                    accumulatePlane(s, ph, tap, buf, dy, plane * s.p() * s.q(), acc, (c - lo) * stride);
+                }
+            for (int c = lo; c < hi; c++)
+                for (int t = 0; t < rs; t++) dw[c * rs + t] = (float) acc[(c - lo) * stride + t];
+        });
+    }
+
+    /** acc[at + t] += sum over one plane's outputs of dy * x under tap t, for every tap. */
+    private static void accumulatePlane(Conv2dSpec s, PhasePlanes ph, int[] tap, float[] buf, float[] dy, int dyOff,
+                                        double[] acc, int at) {
+        int rs = tap.length, p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
+        for (int t = 0; t < rs; t += 4) {
+            // taps past the last repeat it; their sums are dropped
+            int o0 = tap[t], o1 = tap[Math.min(t + 1, rs - 1)], o2 = tap[Math.min(t + 2, rs - 1)];
+            int o3 = tap[Math.min(t + 3, rs - 1)];
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            for (int op = 0; op < p; op++)
+                for (int oq = 0; oq < q; oq += L) {
+                    int i = op * rowStep + oq, g = dyOff + op * q + oq;
+                    if (oq + L <= q) {
+                        FloatVector d = FloatVector.fromArray(F, dy, g);
+                        s0 = d.fma(FloatVector.fromArray(F, buf, i + o0), s0);
+                        s1 = d.fma(FloatVector.fromArray(F, buf, i + o1), s1);
+                        s2 = d.fma(FloatVector.fromArray(F, buf, i + o2), s2);
+                        s3 = d.fma(FloatVector.fromArray(F, buf, i + o3), s3);
+                    } else {
+                        VectorMask<Float> m = F.indexInRange(oq, q);
+                        FloatVector d = FloatVector.fromArray(F, dy, g, m);
+                        s0 = d.fma(FloatVector.fromArray(F, buf, i + o0, m), s0);
+                        s1 = d.fma(FloatVector.fromArray(F, buf, i + o1, m), s1);
+                        s2 = d.fma(FloatVector.fromArray(F, buf, i + o2, m), s2);
+                        s3 = d.fma(FloatVector.fromArray(F, buf, i + o3, m), s3);
                     }
                 }
-                for (int t = 0; t < rs; t++) dw[c * rs + t] = (float) acc[t];
-            }
-        });
+            acc[at + t] += Sums.lanes(s0);
+            acc[at + t + 1] += Sums.lanes(s1);
+            acc[at + t + 2] += Sums.lanes(s2);
+            acc[at + t + 3] += Sums.lanes(s3);
+        }
     }
 }
