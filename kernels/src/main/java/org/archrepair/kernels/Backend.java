@@ -70,7 +70,8 @@ public interface Backend extends AutoCloseable {
     /**
      * Row-major SGEMM: C = alpha * op(A) * op(B) + beta * C with op(A): (m, k), op(B): (k, n), C: (m, n).
      * A is stored (m, lda) or, transposed, (k, lda); likewise B; offsets are in elements. beta == 0
-     * ignores C's prior contents (NaN included), as BLAS does.
+     * ignores C's prior contents (NaN included), as BLAS does; alpha == 0 (or k == 0) reads neither A nor B,
+     * so C = beta * C even where A or B holds NaN.
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,

@@ -304,6 +304,30 @@ class BackendConformanceTest {
                     }
     }
 
+    /** alpha == 0 reads neither A nor B (NaN there does not reach C); beta == 0 ignores C (NaN there neither). */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void gemmAlphaZeroAndBetaZeroIgnoreTheirOperands(String name) {
+        ignoresOperands(OPEN.get(name));
+        ignoresOperands(ref);
+    }
+
+    private static void ignoresOperands(Backend be) {
+        float[] nan = new float[12 * 12];
+        Arrays.fill(nan, Float.NaN);
+        float[] ch = random(12 * 12, 99);
+        DeviceBuffer c = be.upload(ch);
+        be.gemm(false, false, 12, 12, 12, 0f, be.upload(nan), 0, 12, be.upload(nan), 0, 12, 0.5f, c, 0, 12);
+        float[] got = get(c);
+        for (int i = 0; i < ch.length; i++) assertEquals(0.5f * ch[i], got[i], be + ", alpha = 0: C[" + i + "]");
+        float[] ones = new float[12 * 12];
+        Arrays.fill(ones, 1f);
+        DeviceBuffer d = be.upload(nan);
+        be.gemm(false, false, 12, 12, 12, 1f, be.upload(ones), 0, 12, be.upload(ones), 0, 12, 0f, d, 0, 12);
+        float[] sum = get(d);
+        for (int i = 0; i < sum.length; i++) assertEquals(12f, sum[i], be + ", beta = 0: C[" + i + "]");
+    }
+
     // ---------------------------------------------------------------- convolution
 
     static Stream<Conv2dSpec> convs() {

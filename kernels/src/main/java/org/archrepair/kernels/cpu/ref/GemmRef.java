@@ -19,7 +19,7 @@ public final class GemmRef {
                 }
                 int ci = cOff + i * ldc + j;
                 float prior = beta == 0f ? 0f : beta * c[ci];
-                c[ci] = (float) (alpha * s) + prior;
+                c[ci] = alpha == 0f ? prior : (float) (alpha * s) + prior;   // alpha == 0 ignores A and B
             }
         }
     }
