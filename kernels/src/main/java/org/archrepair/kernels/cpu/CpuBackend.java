@@ -16,6 +16,7 @@ import org.archrepair.kernels.cpu.fast.BatchNormFast;
 import org.archrepair.kernels.cpu.fast.BroadcastFast;
 import org.archrepair.kernels.cpu.fast.ConvFast;
 import org.archrepair.kernels.cpu.fast.ElementwiseFast;
+import org.archrepair.kernels.cpu.fast.LossFast;
 import org.archrepair.kernels.cpu.fast.OptimFast;
 import org.archrepair.kernels.cpu.fast.Parallel;
 import org.archrepair.kernels.cpu.fast.PoolFast;
@@ -35,11 +36,11 @@ import java.util.Arrays;
  * The CPU device: buffers are Java arrays. Two flavours share this class:
  * {@link #reference()} runs the plain scalar kernels of {@code cpu.ref} (single thread, double
  * accumulation, the oracle of the tests), {@link #fast(int)} runs the Vector-API and multithreaded
- * paths of {@code cpu.fast} where time goes and the scalar kernels elsewhere (memory, softmax and
- * loss, channel copies and shuffles: small or plain copies).
+ * paths of {@code cpu.fast} where time goes and the scalar kernels elsewhere (memory, the backward
+ * passes of softmax and loss, channel copies and shuffles: small or plain copies).
  *
  * <p>Every method first checks that its buffers belong to this backend and have the lengths the
- * spec implies, and fails naming the argument at fault; then it dispatches in one line. The fast
+ * spec implies, and fails naming the argument at fault; then it dispatches. The fast
  * backend owns a fixed pool of {@code threads - 1} daemon workers ({@link Parallel}), released by
  * {@link #close()}; its results are bitwise reproducible for a given thread count. The compute
  * primitives are synchronized: one fast kernel call spans several parallel phases that share the
@@ -351,9 +352,10 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- softmax and loss
 
     @Override
-    public void softmaxForward(int rows, int cols, DeviceBuffer x, DeviceBuffer y) {
+    public synchronized void softmaxForward(int rows, int cols, DeviceBuffer x, DeviceBuffer y) {
         long len = (long) rows * cols;
-        LossRef.softmax(rows, cols, f(x, len, "x"), f(y, len, "y"));
+        float[] xa = f(x, len, "x"), ya = f(y, len, "y");
+        if (fast) LossFast.softmax(par, rows, cols, xa, ya); else LossRef.softmax(rows, cols, xa, ya);
     }
 
     @Override
@@ -363,11 +365,17 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public void softmaxCrossEntropyForward(int rows, int cols, DeviceBuffer logits, DeviceBuffer labels,
-                                           DeviceBuffer probs, DeviceBuffer loss) {
+    public synchronized void softmaxCrossEntropyForward(int rows, int cols, DeviceBuffer logits, DeviceBuffer labels,
+                                                        DeviceBuffer probs, DeviceBuffer loss) {
         long len = (long) rows * cols;
-        LossRef.crossEntropy(rows, cols, f(logits, len, "logits"), i(labels, rows, "labels"),
-                f(probs, len, "probs"), f(loss, 1, "loss"));
+        float[] la = f(logits, len, "logits"), pa = f(probs, len, "probs"), lossa = f(loss, 1, "loss");
+        int[] labs = i(labels, rows, "labels");
+        if (!fast) {
+            LossRef.crossEntropy(rows, cols, la, labs, pa, lossa);
+            return;
+        }
+        LossRef.checkLabels(rows, cols, labs);
+        LossFast.crossEntropy(par, rows, cols, la, labs, pa, lossa);
     }
 
     @Override

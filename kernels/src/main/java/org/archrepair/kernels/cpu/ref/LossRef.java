@@ -34,12 +34,10 @@ public final class LossRef {
 
     /** loss = -(1/rows) sum_r log softmax(logits_r)[label_r] */
     public static void crossEntropy(int rows, int cols, float[] logits, int[] labels, float[] probs, float[] loss) {
+        checkLabels(rows, cols, labels);
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int label = labels[r];
-            if (label < 0 || label >= cols)
-                throw new IllegalArgumentException("cross-entropy: label " + label + " of row " + r
-                        + " is outside [0, " + cols + ")");
             int b = r * cols;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < cols; j++) max = Math.max(max, logits[b + j]);
@@ -50,6 +48,14 @@ public final class LossRef {
             total += logSum - (logits[b + label] - max);
         }
         loss[0] = (float) (total / rows);
+    }
+
+    /** Every label in [0, cols), or an error naming the first row that is not. */
+    public static void checkLabels(int rows, int cols, int[] labels) {
+        for (int r = 0; r < rows; r++)
+            if (labels[r] < 0 || labels[r] >= cols)
+                throw new IllegalArgumentException("cross-entropy: label " + labels[r] + " of row " + r
+                        + " is outside [0, " + cols + ")");
     }
 
     /** dlogits = dloss (probs - onehot) / rows */
