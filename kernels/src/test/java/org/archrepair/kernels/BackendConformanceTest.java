@@ -747,6 +747,8 @@ class BackendConformanceTest {
                 new Bad("softmaxBackward", "dy has", be -> be.softmaxBackward(2, 5, f(be, 10), f(be, 11), f(be, 10))),
                 new Bad("softmaxCrossEntropyForward", "labels must be I32", be -> be.softmaxCrossEntropyForward(2, 5, f(be, 10),
                         f(be, 2), f(be, 10), f(be, 1))),
+                new Bad("softmaxCrossEntropyForward label", "label 5 of row 1 is outside [0, 5)", be ->
+                        be.softmaxCrossEntropyForward(2, 5, f(be, 10), be.upload(new int[]{4, 5}), f(be, 10), f(be, 1))),
                 new Bad("softmaxCrossEntropyBackward", "dloss", be -> be.softmaxCrossEntropyBackward(2, 5, f(be, 10),
                         i32(be, 2), f(be, 2), f(be, 10))),
                 new Bad("copyChannels", "dst has", be -> be.copyChannels(new ChannelCopySpec(2, 4, 3, 0, 5, 1, 2), f(be, 24),

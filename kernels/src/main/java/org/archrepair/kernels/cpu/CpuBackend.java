@@ -370,12 +370,9 @@ public class CpuBackend implements Backend {
         long len = (long) rows * cols;
         float[] la = f(logits, len, "logits"), pa = f(probs, len, "probs"), lossa = f(loss, 1, "loss");
         int[] labs = i(labels, rows, "labels");
-        if (!fast) {
-            LossRef.crossEntropy(rows, cols, la, labs, pa, lossa);
-            return;
-        }
         LossRef.checkLabels(rows, cols, labs);
-        LossFast.crossEntropy(par, rows, cols, la, labs, pa, lossa);
+        if (fast) LossFast.crossEntropy(par, rows, cols, la, labs, pa, lossa);
+        else LossRef.crossEntropy(rows, cols, la, labs, pa, lossa);
     }
 
     @Override

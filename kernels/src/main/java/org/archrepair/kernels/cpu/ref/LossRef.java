@@ -32,9 +32,8 @@ public final class LossRef {
         }
     }
 
-    /** loss = -(1/rows) sum_r log softmax(logits_r)[label_r] */
+    /** loss = -(1/rows) sum_r log softmax(logits_r)[label_r]; labels in [0, cols) ({@link #checkLabels}). */
     public static void crossEntropy(int rows, int cols, float[] logits, int[] labels, float[] probs, float[] loss) {
-        checkLabels(rows, cols, labels);
         double total = 0;
         for (int r = 0; r < rows; r++) {
             int label = labels[r];
