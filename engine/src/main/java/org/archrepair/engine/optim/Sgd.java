@@ -40,10 +40,7 @@ public final class Sgd extends Optimizer {
     /** The momentum buffer of p as host values (for checkpoints), or null before its first step. */
     public float[] momentum(Tensor p) {
         DeviceBuffer b = momentumBuffers.get(p);
-        if (b == null) return null;
-        float[] out = new float[Math.toIntExact(b.length())];
-        p.backend().download(b, out);
-        return out;
+        return b == null ? null : Tensor.wrap(b, p.shape()).toFloatArray();
     }
 
     /** Restore the momentum buffer of p (resuming from a checkpoint): the next step is not a first step. */

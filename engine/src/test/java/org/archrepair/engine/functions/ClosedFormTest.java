@@ -11,6 +11,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Small cases computed by hand: conv, pooling, batch norm, loss. */
 class ClosedFormTest {
@@ -106,9 +108,9 @@ class ClosedFormTest {
     @Test
     void crossEntropyRejectsBadLabels() {
         Tensor logits = Tensor.zeros(be, 1, 3);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(IllegalArgumentException.class,
                 () -> Ops.crossEntropy(logits, Tensor.ofInts(be, new int[]{3}, 1)));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("label 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("label 3"), e.getMessage());
     }
 
     @Test

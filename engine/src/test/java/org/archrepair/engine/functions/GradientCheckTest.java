@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+import java.util.function.Function;
 
 /** Finite-difference check of every differentiable function, on tiny random inputs kept off kinks. */
 class GradientCheckTest {
@@ -45,19 +46,15 @@ class GradientCheckTest {
     @CsvSource({"ADD", "SUB", "MUL", "DIV"})
     void arithmeticWithBroadcasting(String op) {
         Tensor a = normal(2, 3, 4), b = op.equals("DIV") ? offZero(3, 1) : normal(3, 1);
-        GradCheck.check(op, be, in -> switch (op) {
+        Function<List<Tensor>, Tensor> f = in -> switch (op) {
             case "ADD" -> Ops.add(in.get(0), in.get(1));
             case "SUB" -> Ops.sub(in.get(0), in.get(1));
             case "MUL" -> Ops.mul(in.get(0), in.get(1));
             default -> Ops.div(in.get(0), in.get(1));
-        }, List.of(a, b), 1);
+        };
+        GradCheck.check(op, be, f, List.of(a, b), 1);
         Tensor c = normal(1, 4), d = op.equals("DIV") ? offZero(3, 1) : normal(3, 1);   // both sides broadcast
-        GradCheck.check(op + " both broadcast", be, in -> switch (op) {
-            case "ADD" -> Ops.add(in.get(0), in.get(1));
-            case "SUB" -> Ops.sub(in.get(0), in.get(1));
-            case "MUL" -> Ops.mul(in.get(0), in.get(1));
-            default -> Ops.div(in.get(0), in.get(1));
-        }, List.of(c, d), 2);
+        GradCheck.check(op + " both broadcast", be, f, List.of(c, d), 2);
     }
 
     @Test

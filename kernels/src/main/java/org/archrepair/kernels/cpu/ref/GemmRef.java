@@ -11,15 +11,19 @@ public final class GemmRef {
                             float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
+                int ci = cOff + i * ldc + j;
+                float prior = beta == 0f ? 0f : beta * c[ci];
+                if (alpha == 0f) {          // reads neither A nor B (NaN there does not reach C), as BLAS
+                    c[ci] = prior;
+                    continue;
+                }
                 double s = 0;
                 for (int p = 0; p < k; p++) {
                     float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                     float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
                     s += (double) av * bv;
                 }
-                int ci = cOff + i * ldc + j;
-                float prior = beta == 0f ? 0f : beta * c[ci];
-                c[ci] = alpha == 0f ? prior : (float) (alpha * s) + prior;   // alpha == 0 ignores A and B
+                c[ci] = (float) (alpha * s) + prior;
             }
         }
     }
