@@ -1,8 +1,6 @@
 package org.archrepair.repair.cli;
 
 import org.archrepair.engine.Rng;
-import org.archrepair.engine.io.AtomicFile;
-import org.archrepair.engine.io.Json;
 import org.archrepair.engine.nn.Init;
 import org.archrepair.kernels.Backend;
 import org.archrepair.models.Models;
@@ -10,7 +8,6 @@ import org.archrepair.models.Network;
 import org.archrepair.models.data.ImageDataset;
 import org.archrepair.models.data.Split;
 import org.archrepair.repair.train.EpochRecord;
-import org.archrepair.repair.train.LearningCurve;
 import org.archrepair.repair.train.TrainConfig;
 import org.archrepair.repair.train.Trainer;
 import picocli.CommandLine.Command;
@@ -18,7 +15,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** archrepair train: train a model from scratch on CIFAR-10, checkpointing every epoch. */
@@ -65,7 +61,7 @@ public final class TrainCommand implements Callable<Integer> {
                     model.model, net.parameterCount(), train.name(), epochs, batch, backend.name(), common.threads());
             Trainer trainer = new Trainer(net, backend, train, test, model.normalization(), config, out);
             ProgressBar[] bar = new ProgressBar[1];
-            List<EpochRecord> history = trainer.run(resume, new Trainer.Listener() {
+            trainer.run(resume, new Trainer.Listener() {
                 @Override
                 public void batch(int epoch, int index, int batches, int size, float loss) {
                     if (bar[0] == null) bar[0] = new ProgressBar("epoch " + (epoch + 1) + "/" + epochs, train.size(), "img");
@@ -81,11 +77,6 @@ public final class TrainCommand implements Callable<Integer> {
                             r.seconds());
                 }
             });
-            String stem = out.getFileName().toString().replaceFirst("\\.safetensors$", "");
-            AtomicFile.writeString(out.resolveSibling(stem + ".history.json"),
-                    Json.writePretty(history.stream().map(EpochRecord::toJson).toList()));
-            LearningCurve.write(history, model.model + " on " + train.name() + ", seed " + common.seed,
-                    out.resolveSibling(stem + ".curve.png"));
         }
         return 0;
     }

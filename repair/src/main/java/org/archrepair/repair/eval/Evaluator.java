@@ -41,7 +41,8 @@ public final class Evaluator {
         return new Accuracy(loader.dataset().classes(), labels, predictions);
     }
 
-    static int argmax(float[] v, int from, int count) {
+    /** Index of the largest of v[from .. from + count), the first one on ties. */
+    public static int argmax(float[] v, int from, int count) {
         int best = 0;
         for (int j = 1; j < count; j++) if (v[from + j] > v[from + best]) best = j;
         return best;

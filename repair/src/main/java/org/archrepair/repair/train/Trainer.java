@@ -5,6 +5,7 @@ import org.archrepair.engine.Rng;
 import org.archrepair.engine.Tensor;
 import org.archrepair.engine.autograd.Autograd;
 import org.archrepair.engine.autograd.Gradients;
+import org.archrepair.engine.io.AtomicFile;
 import org.archrepair.engine.io.HostArray;
 import org.archrepair.engine.io.Json;
 import org.archrepair.engine.io.Safetensors;
@@ -32,8 +33,9 @@ import java.util.Map;
 /**
  * Trains a network from scratch with SGD (momentum, weight decay) and a cosine schedule stepped per
  * epoch, as kuangliu/pytorch-cifar does. After every epoch it evaluates on the test set and writes,
- * atomically, the weights ({@code out}, safetensors, loadable by {@code evaluate}) and a resume file
- * ({@code <out>.resume.safetensors}: weights, momentum buffers, config and history). Batch k of
+ * atomically, the weights ({@code out}, safetensors, loadable by {@code evaluate}), a resume file
+ * ({@code <out>.resume.safetensors}: weights, momentum buffers, config, data and history), the
+ * history ({@code <out>.history.json}) and the learning curve ({@code <out>.curve.png}). Batch k of
  * epoch e depends only on (seed, e, k), so a resumed run is bitwise the run that was not interrupted
  * (for the same thread count).
  */
@@ -53,6 +55,7 @@ public final class Trainer {
     private final TrainConfig config;
     private final BatchLoader trainLoader, testLoader;
     private final Path out, resumeFile;
+    private final String data;        // what is trained on: dataset and normalization (a resume must match)
     private final Sgd sgd;
     private final List<EpochRecord> history = new ArrayList<>();
 
@@ -66,15 +69,16 @@ public final class Trainer {
                 root.fork("data/train"));
         this.testLoader = new BatchLoader(test, BatchLoader.Config.eval(256, normalization), root.fork("data/test"));
         this.out = out;
-        this.resumeFile = resumePath(out);
+        this.resumeFile = sibling(out, ".resume.safetensors");
+        this.data = train.name() + ", normalization " + normalization.name();
         this.sgd = new Sgd(net.parameters(), config.lr(), config.momentum(), config.weightDecay(), config.nesterov());
     }
 
-    /** Where the resume state of a weights file lives: x.safetensors -> x.resume.safetensors. */
-    public static Path resumePath(Path out) {
+    /** A file written beside the weights: (x.safetensors, ".resume.safetensors") -> x.resume.safetensors. */
+    public static Path sibling(Path out, String suffix) {
         String name = out.getFileName().toString();
         String stem = name.endsWith(".safetensors") ? name.substring(0, name.length() - ".safetensors".length()) : name;
-        return out.resolveSibling(stem + ".resume.safetensors");
+        return out.resolveSibling(stem + suffix);
     }
 
     /** Train the remaining epochs (all, or those after the resume file's) and return the full history. */
@@ -124,11 +128,7 @@ public final class Trainer {
 
     private static int countCorrect(float[] logits, int[] labels) {
         int classes = logits.length / labels.length, correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int j = 1; j < classes; j++) if (logits[i * classes + j] > logits[i * classes + best]) best = j;
-            if (best == labels[i]) correct++;
-        }
+        for (int i = 0; i < labels.length; i++) if (Evaluator.argmax(logits, i * classes, classes) == labels[i]) correct++;
         return correct;
     }
 
@@ -146,10 +146,17 @@ public final class Trainer {
         meta.put("model", config.model());
         meta.put("epoch", Integer.toString(epochsDone));
         meta.put("config", Json.write(config.toJson()));
+        meta.put("data", data);
         meta.put("history", Json.write(history.stream().map(EpochRecord::toJson).toList()));
-        Safetensors.write(resumeFile, full, meta);
+        // Weights first: killed between the two writes, a resume redoes one epoch (same bits) and
+        // rewrites them, instead of finding the resume file done and the weights an epoch behind.
         Safetensors.write(out, state, Map.of("model", config.model(), "epoch", Integer.toString(epochsDone),
                 "seed", Long.toString(config.seed()), "test_accuracy", Double.toString(last.testAccuracy())));
+        Safetensors.write(resumeFile, full, meta);
+        AtomicFile.writeString(sibling(out, ".history.json"),
+                Json.writePretty(history.stream().map(EpochRecord::toJson).toList()));
+        LearningCurve.write(history, config.model() + " on " + data + ", seed " + config.seed(),
+                sibling(out, ".curve.png"));
     }
 
     /** Load weights, momentum and history from the resume file; returns the number of epochs done. */
@@ -165,6 +172,9 @@ public final class Trainer {
         if (!saved.equals(now))
             throw new IOException("--resume: " + resumeFile + " was trained with " + meta.get("config")
                     + ", this run asks for " + Json.write(config.toJson()));
+        if (!data.equals(meta.get("data")))
+            throw new IOException("--resume: " + resumeFile + " was trained on " + meta.get("data")
+                    + ", this run on " + data);
         Map<String, HostArray> weights = new LinkedHashMap<>(c.tensors());
         Map<String, HostArray> momentum = new LinkedHashMap<>();
         weights.keySet().removeIf(k -> {

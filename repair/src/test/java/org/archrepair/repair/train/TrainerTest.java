@@ -1,6 +1,7 @@
 package org.archrepair.repair.train;
 
 import org.archrepair.engine.Rng;
+import org.archrepair.engine.io.Json;
 import org.archrepair.engine.io.Safetensors;
 import org.archrepair.engine.nn.Init;
 import org.archrepair.kernels.Backend;
@@ -62,11 +63,14 @@ class TrainerTest {
         List<EpochRecord> full = train(straight, 3, false, net(be), be);
         assertEquals(3, full.size());
         train(split, 1, false, net(be), be);                       // stop after epoch 1 ...
+        assertEquals(1, EpochRecord.listFromJson(Json.parse(Files.readString(Trainer.sibling(split, ".history.json")))).size(),
+                "history written after the epoch");
+        assertTrue(Files.size(Trainer.sibling(split, ".curve.png")) > 0, "learning curve written after the epoch");
         List<EpochRecord> resumed = train(split, 3, true, net(be), be);   // ... and resume in a fresh model
         assertEquals(3, resumed.size());
         assertEquals(full.get(2).trainLoss(), resumed.get(2).trainLoss());
         assertEquals(Safetensors.read(straight).tensors(), Safetensors.read(split).tensors());
-        assertTrue(Files.exists(Trainer.resumePath(split)));
+        assertTrue(Files.exists(Trainer.sibling(split, ".resume.safetensors")));
         assertTrue(full.get(2).testAccuracy() > 0.5, "learns the task: " + full);
     }
 
@@ -81,5 +85,9 @@ class TrainerTest {
                 new TrainConfig("resnet20", 3, 16, 0.1, 0.9, 5e-4, false, 0, 42), out);
         var e2 = assertThrows(IOException.class, () -> other.run(true, null));
         assertTrue(e2.getMessage().contains("was trained with"), e2.getMessage());
+        Trainer otherData = new Trainer(net(be), be, colors(96, 1), colors(64, 2), Normalization.AKAMASTER,
+                new TrainConfig("resnet20", 3, 16, 0.05, 0.9, 5e-4, false, 0, 42), out);
+        var e3 = assertThrows(IOException.class, () -> otherData.run(true, null));
+        assertTrue(e3.getMessage().contains("was trained on colors, normalization unit"), e3.getMessage());
     }
 }
