@@ -57,7 +57,7 @@ public final class ConvFast {
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
         int hw = s.h() * s.w(), pq = s.p() * s.q();
         boolean rows = s.q() % L == 0;         // else ShiftPlanes
-        PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
+        PhasePlanes planes = rows ? PhasePlanes.of(s) : null;
         ShiftPlanes shifted = rows ? null : new ShiftPlanes(s, cg);
         boolean identity = rows ? planes.isIdentity() : shifted.isIdentity();
         int[] off = rows ? tapOffsets(s, planes, cg) : shifted.tapOffsets();
@@ -168,8 +168,8 @@ public final class ConvFast {
      */
     private static void gemmCol2im(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
         int groups = s.groups(), cg = s.c() / groups, kg = s.k() / groups, crs = cg * s.r() * s.s();
-        int hw = s.h() * s.w(), pq = s.p() * s.q(), block = Math.min(blockColumns(crs), (pq + NR - 1) / NR * NR);
-        PhasePlanes planes = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
+        int hw = s.h() * s.w(), pq = s.p() * s.q(), block = Math.min(blockColumns(crs), Lanes.roundUp(pq, NR));
+        PhasePlanes planes = PhasePlanes.of(s);
         int[] off = tapOffsets(s, planes, cg);
         int parts = Math.min(par.threads(), s.n()), aLen = Sgemm.packedLength(crs, kg);
         float[] ap = packWeights(par, w, groups, kg, crs, true);

@@ -37,7 +37,7 @@ final class ConvGemm8xNR {
      */
     static void multiply(float[] ap, int apOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
                          float[] c, int cOff, int ldc, boolean accumulate, Scratch s) {
-        int slices = Sgemm.slices(depth), mPad = Sgemm.roundUp(m, MR);
+        int slices = Sgemm.slices(depth), mPad = Lanes.roundUp(m, MR);
         int mcMax = Math.min(Sgemm.mc(MR), mPad);
         float[] tile = s.floats(Scratch.TILE, MR * NR);
         for (int slice = 0, p0 = 0; slice < slices; slice++) {
@@ -56,9 +56,7 @@ final class ConvGemm8xNR {
                             halfKernel(ap, ao, src, b0, rowOff, p0, kc, c, ci, ldc, acc);
                         } else {
                             kernel(ap, ao, src, b0, b1, rowOff, p0, kc, tile, 0, NR, false);
-                            for (int i = 0; i < mr; i++)
-                                for (int jj = 0; jj < nr; jj++)
-                                    c[ci + i * ldc + jj] = acc ? c[ci + i * ldc + jj] + tile[i * NR + jj] : tile[i * NR + jj];
+                            Panels.storeTile(tile, c, ci, ldc, mr, nr, acc);
                         }
                     }
                 }

@@ -28,11 +28,6 @@ public final class DepthwiseConv {
     private DepthwiseConv() {
     }
 
-
-    private static PhasePlanes planes(Conv2dSpec s) {
-        return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
-    }
-
     /** Offset of each tap (r, s) in one plane's phases: (r * s). */
     private static int[] taps(Conv2dSpec s, PhasePlanes ph) {
         int[] tap = new int[s.r() * s.s()];
@@ -46,7 +41,7 @@ public final class DepthwiseConv {
      * since one chain over the taps would wait on the FMA latency at every tap.
      */
     public static void forward(Parallel par, Conv2dSpec s, float[] x, float[] w, float[] y) {
-        PhasePlanes ph = planes(s);
+        PhasePlanes ph = PhasePlanes.of(s);
         int[] tap = taps(s, ph);
         int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
         int perRow = (q + L - 1) / L, vectors = p * perRow;                  // output vectors of a plane
@@ -113,7 +108,7 @@ public final class DepthwiseConv {
 
     /** Backward data by scatter-adding dy through the taps into phase planes of dx (loads overlap stores: slower). */
     private static void scatter(Parallel par, Conv2dSpec s, float[] dy, float[] w, float[] dx) {
-        PhasePlanes ph = planes(s);
+        PhasePlanes ph = PhasePlanes.of(s);
         int[] tap = taps(s, ph);
         int rs = s.r() * s.s(), hw = s.h() * s.w(), p = s.p(), q = s.q(), rowStep = s.strideH() * ph.wq;
         par.forRange(s.n() * s.c(), 1, (lo, hi, scratch) -> {
@@ -154,13 +149,13 @@ public final class DepthwiseConv {
      * x and dy outgrow L2.) Each channel still adds its images in order, so the sums are the same.
      */
     public static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
-        PhasePlanes ph = planes(s);
+        PhasePlanes ph = PhasePlanes.of(s);
         int[] tap = taps(s, ph);
         int rs = s.r() * s.s(), hw = s.h() * s.w();
         par.forRange(s.c(), 1, (lo, hi, scratch) -> {
             float[] buf = scratch.floats(Scratch.PADDED, ph.size());
             ph.pad(buf, 1, 0f);
-            int stride = rs + 3;                                   // taps rounded up to a group of four
+            int stride = rs + 3;                                   // rs plus slack for the last group of four
             double[] acc = new double[(hi - lo) * stride];         // (channel - lo, tap)
             for (int img = 0; img < s.n(); img++)
                 for (int c = lo; c < hi; c++) {

@@ -27,8 +27,8 @@ final class Gemm4xNR {
      */
     static void multiply(float[] ap, int aOff, Panels.PackB b, int m, int n, int k, float[] c, int cOff, int ldc,
                          boolean accumulate, int ncBlock, Scratch s) {
-        int slices = Sgemm.slices(k), kcMax = Sgemm.sliceDepth(k, slices, 0), mPad = Sgemm.roundUp(m, MR);
-        int mcMax = Math.min(Sgemm.mc(MR), mPad), ncMax = Math.min(ncBlock, Sgemm.roundUp(n, NR));
+        int slices = Sgemm.slices(k), kcMax = Sgemm.sliceDepth(k, slices, 0), mPad = Lanes.roundUp(m, MR);
+        int mcMax = Math.min(Sgemm.mc(MR), mPad), ncMax = Math.min(ncBlock, Lanes.roundUp(n, NR));
         float[] bp = s.floats(Scratch.PACK_B, ncMax * kcMax);
         float[] tile = s.floats(Scratch.TILE, MR * NR);
         for (int jc = 0; jc < n; jc += ncMax) {
@@ -56,9 +56,7 @@ final class Gemm4xNR {
                     kernel(ap, ao, bp, bo, kc, c, ci, ldc, acc);
                 } else {
                     kernel(ap, ao, bp, bo, kc, tile, 0, NR, false);
-                    for (int i = 0; i < mr; i++)
-                        for (int j = 0; j < nr; j++)
-                            c[ci + i * ldc + j] = acc ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+                    Panels.storeTile(tile, c, ci, ldc, mr, nr, acc);
                 }
             }
         }

@@ -32,6 +32,8 @@ final class Lanes {
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /** Doubles of the same bit size: L / 2 lanes, so one float vector widens into two of these. */
     static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Double lanes per vector of {@link #D}: L / 2, the doubles that one half of a float vector widens into. */
+    static final int HALF = D.length();
 
     /**
      * True when the CPU has the 32 vector registers of AVX-512 (or more lanes than AVX2 anyway):
@@ -40,4 +42,9 @@ final class Lanes {
      * 12 accumulators spilled 7 of them and ran at 50 GFLOP/s instead of 117).
      */
     static final boolean WIDE = L >= 16;
+
+    /** x rounded up to a multiple of unit (x >= 0, unit > 0): vector, panel and tile widths. */
+    static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
 }

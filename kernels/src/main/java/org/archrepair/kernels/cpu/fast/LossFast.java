@@ -27,8 +27,7 @@ public final class LossFast {
         par.forRange(rows, GRAIN, (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int b = r * cols;
-                double sum = expShifted(x, b, cols, rowMax(x, b, cols), y);
-                scale(y, b, cols, (float) (1.0 / sum));
+                softmaxRow(x, b, cols, rowMax(x, b, cols), y);
             }
         });
     }
@@ -44,14 +43,20 @@ public final class LossFast {
             for (int r = lo; r < hi; r++) {
                 int b = r * cols;
                 float max = rowMax(logits, b, cols);
-                double sum = expShifted(logits, b, cols, max, probs);
-                scale(probs, b, cols, (float) (1.0 / sum));
+                double sum = softmaxRow(logits, b, cols, max, probs);
                 terms[r] = Math.log(sum) - (logits[b + labels[r]] - max);
             }
         });
         double total = 0;
         for (double t : terms) total += t;
         loss[0] = (float) (total / rows);
+    }
+
+    /** y[b ..] = softmax of the row x[b ..] given its maximum; returns the sum of exp(x - max). */
+    private static double softmaxRow(float[] x, int b, int cols, float max, float[] y) {
+        double sum = expShifted(x, b, cols, max, y);
+        scale(y, b, cols, (float) (1.0 / sum));
+        return sum;
     }
 
     private static float rowMax(float[] x, int b, int cols) {

@@ -45,6 +45,17 @@ public final class Panels {
                 : (i0, mc, p0, kc, mr, dst, d) -> packARows(a, off, lda, alpha, i0, mc, p0, kc, mr, dst, d);
     }
 
+    /**
+     * The mr x nr corner of an edge tile computed into tile (rows of NR floats) written to
+     * c[ci + i*ldc + j]: C = acc ? C + tile : tile. Lets the drivers run the full micro-kernel on
+     * partial tiles.
+     */
+    static void storeTile(float[] tile, float[] c, int ci, int ldc, int mr, int nr, boolean acc) {
+        for (int i = 0; i < mr; i++)
+            for (int j = 0; j < nr; j++)
+                c[ci + i * ldc + j] = acc ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
+    }
+
     /** op(B). b: (k, ldb) or, transposed, (n, ldb). */
     public static PackB matrixB(float[] b, int off, int ldb, boolean trans) {
         return trans ? (p0, kc, j0, nc, dst) -> packBTransposed(b, off, ldb, p0, kc, j0, nc, dst)

@@ -2,6 +2,8 @@ package org.archrepair.kernels.cpu.fast;
 
 import jdk.incubator.vector.FloatVector;
 
+import org.archrepair.kernels.Conv2dSpec;
+
 import java.util.Arrays;
 
 import static org.archrepair.kernels.cpu.fast.Lanes.F;
@@ -33,12 +35,18 @@ final class PhasePlanes {
         this.padW = padW;
         this.strideW = strideW;
         this.hp = h + 2 * padH;
-        this.wq = (q + L - 1) / L * L + (s - 1) * dilW / strideW;
+        this.wq = Lanes.roundUp(q, L) + (s - 1) * dilW / strideW;
         this.columns = strideW == 1 ? null : new int[w];
-        for (int j = 0; strideW > 1 && j < w; j++) {
-            int f = (j + padW) % strideW, t = (j + padW) / strideW;
-            columns[j] = t < wq ? f * hp * wq + t : -1;
-        }
+        if (strideW > 1)
+            for (int j = 0; j < w; j++) {
+                int f = (j + padW) % strideW, t = (j + padW) / strideW;
+                columns[j] = t < wq ? f * hp * wq + t : -1;
+            }
+    }
+
+    /** Geometry for the input planes of convolution s (its kernel width, dilation and output width). */
+    static PhasePlanes of(Conv2dSpec s) {
+        return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
     }
 
     /** Floats of one plane's phases. */

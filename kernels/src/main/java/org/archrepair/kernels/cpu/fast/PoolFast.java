@@ -12,6 +12,7 @@ import java.util.Arrays;
 
 import static org.archrepair.kernels.cpu.fast.Lanes.D;
 import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.HALF;
 import static org.archrepair.kernels.cpu.fast.Lanes.I;
 import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
@@ -37,9 +38,6 @@ import static org.archrepair.kernels.cpu.fast.Lanes.L;
 public final class PoolFast {
     private PoolFast() {
     }
-
-    /** Doubles per half of a float vector (the average's sums are in double). */
-    private static final int HALF = L / 2;
 
     private static PhasePlanes planes(Pool2dSpec s) {
         return new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.kernelW(), 1);
@@ -175,7 +173,7 @@ public final class PoolFast {
      */
     private static void avgBackwardStride1(Parallel par, Pool2dSpec s, float[] dy, float[] dx) {
         int P = s.p(), Q = s.q(), H = s.h(), W = s.w(), kh = s.kernelH(), kw = s.kernelW();
-        int padR = kh - 1 - s.padH(), padC = kw - 1 - s.padW(), gw = (W + L - 1) / L * L + kw - 1, gh = H + kh - 1;
+        int padR = kh - 1 - s.padH(), padC = kw - 1 - s.padW(), gw = Lanes.roundUp(W, L) + kw - 1, gh = H + kh - 1;
         par.forRange(s.n() * s.c(), grain(H * W), (lo, hi, scratch) -> {
             float[] g = scratch.floats(Scratch.PADDED, gh * gw);
             int[] width = new int[Q];

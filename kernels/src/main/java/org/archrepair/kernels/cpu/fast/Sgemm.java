@@ -65,18 +65,14 @@ public final class Sgemm {
      */
     static int tileRows(int m) {
         if (!Lanes.WIDE) return Gemm4xNR.MR;
-        double eight = (double) m / roundUp(m, 8) * 250, four = (double) m / roundUp(m, 4) * 230;
+        double eight = (double) m / Lanes.roundUp(m, Gemm8xNR.MR) * 250;
+        double four = (double) m / Lanes.roundUp(m, Gemm4xNR.MR) * 230;
         return four > eight ? Gemm4xNR.MR : Gemm8xNR.MR;
-    }
-
-    static int roundUp(int x, int unit) {
-        return (x + unit - 1) / unit * unit;
     }
 
     /** Floats that {@link #packA} writes for an (m, k) A. */
     public static int packedLength(int m, int k) {
-        int mr = tileRows(m);
-        return (m + mr - 1) / mr * mr * k;
+        return Lanes.roundUp(m, tileRows(m)) * k;
     }
 
     /**
@@ -85,7 +81,7 @@ public final class Sgemm {
      * share the work; dst holds at least {@link #packedLength} floats from dstOff.
      */
     public static void packA(Panels.PackA a, int m, int k, float[] dst, int dstOff, int part, int parts) {
-        int mr = tileRows(m), panels = (m + mr - 1) / mr, mPad = panels * mr;
+        int mr = tileRows(m), mPad = Lanes.roundUp(m, mr), panels = mPad / mr;
         int i0 = Parallel.split(panels, parts, part) * mr, i1 = Math.min(m, Parallel.split(panels, parts, part + 1) * mr);
         if (i0 >= i1) return;
         int slices = slices(k);

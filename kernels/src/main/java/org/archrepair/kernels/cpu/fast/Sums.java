@@ -9,7 +9,7 @@ import static org.archrepair.kernels.cpu.fast.Lanes.L;
  * Vectorized sums for the reductions of the fast path (channel sums, batch-norm statistics, dot
  * products): {@link Lanes#L} float lanes over blocks of {@link #BLOCK} elements (16 terms per lane
  * with AVX-512, 32 with AVX2), each block total added into a double. The error is that of a float
- * sum of at most 32 terms per block, far below a plain float loop over the whole run, and the
+ * sum of at most BLOCK / L terms per lane, far below a plain float loop over the whole run, and the
  * order depends only on the length and the lane count, never on threads: bitwise reproducible on
  * one machine, while a 256-bit and a 512-bit machine may differ in the last bits.
  *

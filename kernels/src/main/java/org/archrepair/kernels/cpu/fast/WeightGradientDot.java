@@ -8,6 +8,7 @@ import org.archrepair.kernels.Conv2dSpec;
 
 import static org.archrepair.kernels.cpu.fast.Lanes.D;
 import static org.archrepair.kernels.cpu.fast.Lanes.F;
+import static org.archrepair.kernels.cpu.fast.Lanes.HALF;
 import static org.archrepair.kernels.cpu.fast.Lanes.L;
 
 /**
@@ -43,9 +44,9 @@ final class WeightGradientDot {
     static void backwardWeight(Parallel par, Conv2dSpec s, float[] x, float[] dy, float[] dw) {
         int parts = Math.min(par.threads(), s.n());
         double[][] partials = new double[parts][];
-        PhasePlanes ph = new PhasePlanes(s.h(), s.w(), s.padH(), s.padW(), s.strideW(), s.q(), s.s(), s.dilW());
+        PhasePlanes ph = PhasePlanes.of(s);
         par.run(parts, (part, scratch) -> {
-            double[] sums = new double[(int) s.wLength() * D.length()];     // (k, c, r, s, L / 2)
+            double[] sums = new double[(int) s.wLength() * HALF];           // (k, c, r, s, L / 2)
             partials[part] = sums;
             float[] planes = scratch.floats(Scratch.PADDED, s.c() * ph.size());
             ph.pad(planes, s.c(), 0f);                                     // copy() only writes in-image positions
@@ -58,12 +59,11 @@ final class WeightGradientDot {
                             for (int s0 = 0; s0 < s.s(); s0 += SB) image(s, ph, dy, img, k0, planes, c, r, s0, sums, tmp);
             }
         });
-        int half = D.length();
         for (int i = 0; i < dw.length; i++) {
             double sum = 0;
             for (int t = 0; t < parts; t++) {
                 double part = 0;
-                for (int l = 0; l < half; l++) part += partials[t][i * half + l];
+                for (int l = 0; l < HALF; l++) part += partials[t][i * HALF + l];
                 sum = t == 0 ? part : sum + part;
             }
             dw[i] = (float) sum;
@@ -85,33 +85,33 @@ final class WeightGradientDot {
         FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
         FloatVector a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
         // One loop over the output vectors (a row loop of two vectors kept C2 from removing the checks).
-        for (int o = 0, b = 0, q = 0, end = pq; o < end; o += L) {
-                FloatVector x0 = FloatVector.fromArray(F, planes, b + t0);
-                FloatVector x1 = FloatVector.fromArray(F, planes, b + t1);
-                FloatVector x2 = FloatVector.fromArray(F, planes, b + t2);
-                FloatVector g = FloatVector.fromArray(F, dy, d0 + o);
-                a00 = g.fma(x0, a00);
-                a01 = g.fma(x1, a01);
-                a02 = g.fma(x2, a02);
-                g = FloatVector.fromArray(F, dy, d1 + o);
-                a10 = g.fma(x0, a10);
-                a11 = g.fma(x1, a11);
-                a12 = g.fma(x2, a12);
-                g = FloatVector.fromArray(F, dy, d2 + o);
-                a20 = g.fma(x0, a20);
-                a21 = g.fma(x1, a21);
-                a22 = g.fma(x2, a22);
-                g = FloatVector.fromArray(F, dy, d3 + o);
-                a30 = g.fma(x0, a30);
-                a31 = g.fma(x1, a31);
-                a32 = g.fma(x2, a32);
-                q += L;
-                b += L;
-                if (q == s.q()) {                 // next output row
-                    q = 0;
-                    b += rowStep - s.q();
-                }
+        for (int o = 0, b = 0, q = 0; o < pq; o += L) {
+            FloatVector x0 = FloatVector.fromArray(F, planes, b + t0);
+            FloatVector x1 = FloatVector.fromArray(F, planes, b + t1);
+            FloatVector x2 = FloatVector.fromArray(F, planes, b + t2);
+            FloatVector g = FloatVector.fromArray(F, dy, d0 + o);
+            a00 = g.fma(x0, a00);
+            a01 = g.fma(x1, a01);
+            a02 = g.fma(x2, a02);
+            g = FloatVector.fromArray(F, dy, d1 + o);
+            a10 = g.fma(x0, a10);
+            a11 = g.fma(x1, a11);
+            a12 = g.fma(x2, a12);
+            g = FloatVector.fromArray(F, dy, d2 + o);
+            a20 = g.fma(x0, a20);
+            a21 = g.fma(x1, a21);
+            a22 = g.fma(x2, a22);
+            g = FloatVector.fromArray(F, dy, d3 + o);
+            a30 = g.fma(x0, a30);
+            a31 = g.fma(x1, a31);
+            a32 = g.fma(x2, a32);
+            q += L;
+            b += L;
+            if (q == s.q()) {                 // next output row
+                q = 0;
+                b += rowStep - s.q();
             }
+        }
         // Out to tmp and summed in a separate method: twelve lane sums inlined here pushed C2 past
         // its inlining budget, and the loads' bounds checks became calls.
         a00.intoArray(tmp, 0);
@@ -134,7 +134,7 @@ final class WeightGradientDot {
         for (int kk = 0; kk < KB && k0 + kk < s.k(); kk++)
             for (int ss = 0; ss < SB && s0 + ss < s.s(); ss++) {
                 FloatVector v = FloatVector.fromArray(F, tmp, (kk * SB + ss) * L);
-                int at = ((((k0 + kk) * s.c() + c) * s.r() + r) * s.s() + s0 + ss) * D.length();
+                int at = ((((k0 + kk) * s.c() + c) * s.r() + r) * s.s() + s0 + ss) * HALF;
                 DoubleVector.fromArray(D, sums, at).add(v.convertShape(VectorOperators.F2D, D, 0))
                         .add(v.convertShape(VectorOperators.F2D, D, 1)).intoArray(sums, at);
             }
