@@ -27,7 +27,7 @@ public final class DenseNet extends Network {
     private final Linear linear;
 
     /** y = conv3x3(relu(bn2(conv1x1(relu(bn1(x)))))); out = cat([y, x]). */
-    public static final class Bottleneck extends Module {
+    public static final class Bottleneck extends Module implements ResidualUnit {
         final BatchNorm2d bn1, bn2;
         final Conv2d conv1, conv2;
 
@@ -43,6 +43,13 @@ public final class DenseNet extends Network {
             Tensor out = conv1.forward(Ops.relu(bn1.forward(x)));
             out = conv2.forward(Ops.relu(bn2.forward(out)));
             return Ops.concatChannels(List.of(out, x));
+        }
+
+        /** conv1 (normalized by bn2) and conv2 (no BN of its own: it feeds the concatenation). */
+        @Override
+        public List<CandidateBlock.NeuronLayer> neuronLayers(String path) {
+            return List.of(new CandidateBlock.NeuronLayer(path + ".conv1", path + ".bn2", conv1.out),
+                    new CandidateBlock.NeuronLayer(path + ".conv2", null, conv2.out));
         }
     }
 
@@ -111,11 +118,7 @@ public final class DenseNet extends Network {
             for (int i = 0; i + 1 < names.size(); i += 2) {
                 List<String> units = List.of(stage + "." + names.get(i), stage + "." + names.get(i + 1));
                 List<CandidateBlock.NeuronLayer> convs = new ArrayList<>();
-                for (String u : units) {
-                    Bottleneck b = (Bottleneck) get(u);
-                    convs.add(new CandidateBlock.NeuronLayer(u + ".conv1", u + ".bn2", b.conv1.out));
-                    convs.add(new CandidateBlock.NeuronLayer(u + ".conv2", null, b.conv2.out));
-                }
+                for (String u : units) convs.addAll(((Bottleneck) get(u)).neuronLayers(u));
                 out.add(new CandidateBlock(stage + "." + names.get(i) + "-" + names.get(i + 1), units, convs));
             }
         }

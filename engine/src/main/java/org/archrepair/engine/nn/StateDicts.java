@@ -37,13 +37,29 @@ public final class StateDicts {
         return out;
     }
 
+    /** What {@link #load} would report for these values, without modifying the module. */
+    public static Report check(Module module, Map<String, HostArray> values) {
+        return check(module.stateDict(), values);
+    }
+
     /**
      * Load values into the module. With strict, any missing, unexpected or mismatched name is an
-     * error that lists them all and nothing is modified; otherwise the names that match are loaded
+     * IllegalArgumentException that lists them all and nothing is modified (callers that want the
+     * {@link Report} instead call {@link #check} first); otherwise the names that match are loaded
      * and the report says what was not.
      */
     public static Report load(Module module, Map<String, HostArray> values, boolean strict) {
         Map<String, Tensor> state = module.stateDict();
+        Report report = check(state, values);
+        if (strict && !report.clean()) throw new IllegalArgumentException("state does not fit the model: " + report);
+        state.forEach((name, t) -> {
+            HostArray v = values.get(name);
+            if (v != null && Arrays.equals(v.shape(), t.shape())) t.copyFrom(v.data());
+        });
+        return report;
+    }
+
+    private static Report check(Map<String, Tensor> state, Map<String, HostArray> values) {
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
         state.forEach((name, t) -> {
             HostArray v = values.get(name);
@@ -54,12 +70,6 @@ public final class StateDicts {
         values.keySet().forEach(name -> {
             if (!state.containsKey(name)) unexpected.add(name);
         });
-        Report report = new Report(missing, unexpected, mismatched);
-        if (strict && !report.clean()) throw new IllegalArgumentException("state does not fit the model: " + report);
-        state.forEach((name, t) -> {
-            HostArray v = values.get(name);
-            if (v != null && Arrays.equals(v.shape(), t.shape())) t.copyFrom(v.data());
-        });
-        return report;
+        return new Report(missing, unexpected, mismatched);
     }
 }

@@ -102,6 +102,13 @@ class ModuleTest {
         state.remove("bn1.bias");
         state.put("extra.weight", new HostArray(new int[]{1}, new float[]{0}));
         state.put("conv1.weight", new HostArray(new int[]{4, 3, 1, 1}, new float[12]));
+        Unit target = new Unit(init);
+        Map<String, HostArray> before = StateDicts.toHost(target);
+        StateDicts.Report report = StateDicts.check(target, state);
+        assertEquals(List.of("bn1.bias"), report.missing());
+        assertEquals(List.of("extra.weight"), report.unexpected());
+        assertEquals(List.of("conv1.weight (model [4, 3, 3, 3], file [4, 3, 1, 1])"), report.mismatched());
+        assertEquals(before, StateDicts.toHost(target), "check loads nothing");
         var e = assertThrows(IllegalArgumentException.class, () -> StateDicts.load(new Unit(init), state, true));
         assertTrue(e.getMessage().contains("missing: bn1.bias"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected: extra.weight"), e.getMessage());

@@ -17,9 +17,4 @@ public record Checkpoint(Path file, Checkpoints.Format format, Map<String, HostA
         tensors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(tensors));
         extras = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extras));
     }
-
-    /** Total number of tensor elements. */
-    public long numel() {
-        return tensors.values().stream().mapToLong(a -> a.data().length).sum();
-    }
 }

@@ -76,12 +76,9 @@ public final class Checkpoints {
      */
     public static Checkpoint loadInto(Module module, Path file) throws IOException {
         Checkpoint c = read(file);
-        try {
-            StateDicts.load(module, c.tensors(), true);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage() == null ? "" : e.getMessage().replaceFirst("^state does not fit the model: ", "");
-            throw new CheckpointMismatchException(file, m, e);
-        }
+        StateDicts.Report fit = StateDicts.check(module, c.tensors());
+        if (!fit.clean()) throw new CheckpointMismatchException(file, fit);
+        StateDicts.load(module, c.tensors(), true);
         return c;
     }
 
@@ -133,7 +130,7 @@ public final class Checkpoints {
     /** A scalar extra (number, string, bool, one-element tensor) or null for anything else. */
     private static Object extra(Path file, TorchContents contents, String key, Object v) throws IOException {
         if (v instanceof Long || v instanceof Double || v instanceof String || v instanceof Boolean) return v;
-        if (v instanceof TensorRef t && t.numel() == 1) return (double) gather(file, contents, key, t).data()[0];
+        if (v instanceof TensorRef t && t.isSingleElement()) return (double) gather(file, contents, key, t).data()[0];
         return null;
     }
 

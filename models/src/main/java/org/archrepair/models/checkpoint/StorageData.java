@@ -23,15 +23,20 @@ record StorageData(String key, StorageType type, ByteBuffer bytes, long numel) {
         if (s.type() != type)
             throw new IOException(where + ": storage '" + key + "' is read as " + type.torchName + " and as "
                     + s.type().torchName);
-        if (s.viewOffset() + s.viewSize() > numel)
-            throw new IOException(where + ": storage '" + key + "' has " + numel + " elements, the file declares "
-                    + (s.viewOffset() + s.viewSize()));
-        long n = t.numel(), last = t.offset();
-        for (int d = 0; d < t.size().length; d++) {
+        if (s.viewOffset() > numel - s.viewSize())
+            throw new IOException(where + ": storage '" + key + "' has " + numel + " elements, the file declares a view of "
+                    + s.viewSize() + " from element " + s.viewOffset());
+        for (int d = 0; d < t.size().length; d++)
             if (t.size()[d] < 0 || t.stride()[d] < 0)
                 throw new IOException(where + ": negative size or stride " + Arrays.toString(t.size()) + " / "
                         + Arrays.toString(t.stride()));
-            if (t.size()[d] > 0) last += (long) (t.size()[d] - 1) * t.stride()[d];
+        long n, last;
+        try {
+            n = t.numel();
+            last = lastElement(t);
+        } catch (ArithmeticException e) {
+            throw new IOException(where + ": size " + Arrays.toString(t.size()) + ", stride " + Arrays.toString(t.stride())
+                    + " at offset " + t.offset() + " addresses more than 2^63 elements", e);
         }
         if (t.offset() < 0 || (n > 0 && last >= s.addressable()))
             throw new IOException(where + ": size " + Arrays.toString(t.size()) + ", stride "
@@ -48,5 +53,13 @@ record StorageData(String key, StorageType type, ByteBuffer bytes, long numel) {
             for (int d = idx.length - 1; d >= 0 && ++idx[d] == t.size()[d]; d--) idx[d] = 0;
         }
         return new HostArray(t.size().clone(), out);
+    }
+
+    /** The element the tensor's last index reaches: offset + sum of (size - 1) * stride; ArithmeticException on overflow. */
+    private static long lastElement(TensorRef t) {
+        long last = t.offset();
+        for (int d = 0; d < t.size().length; d++)
+            if (t.size()[d] > 0) last = Math.addExact(last, Math.multiplyExact(t.size()[d] - 1L, t.stride()[d]));
+        return last;
     }
 }

@@ -7,10 +7,16 @@ import java.util.Arrays;
  * it, a size and a stride per dimension (in elements). Materialized by {@link StorageData#gather}.
  */
 record TensorRef(StorageRef storage, long offset, int[] size, long[] stride) {
+    /** The product of the sizes; throws ArithmeticException past Long.MAX_VALUE. */
     long numel() {
         long n = 1;
-        for (int s : size) n *= s;
+        for (int s : size) n = Math.multiplyExact(n, s);
         return n;
+    }
+
+    /** True for a tensor of one element (every size 1, or no dimensions), without computing numel. */
+    boolean isSingleElement() {
+        return Arrays.stream(size).allMatch(s -> s == 1);
     }
 
     @Override

@@ -107,7 +107,7 @@ final class TorchAllowlist implements Unpickler.Resolver {
                 throw new IllegalArgumentException("storage view must be (key, offset, size)");
             viewOffset = integer(v.get(1), "view offset");
             viewSize = integer(v.get(2), "view size");
-            if (viewOffset < 0 || viewSize < 0 || viewOffset + viewSize > numel)
+            if (viewOffset > numel - viewSize)   // both >= 0 (integer): no overflow
                 throw new IllegalArgumentException("storage view [" + viewOffset + ", +" + viewSize + ") exceeds its "
                         + numel + " elements");
         }

@@ -74,10 +74,14 @@ final class TorchLegacyReader {
             if (numel != ref.numel())
                 throw new IOException(file + ": at byte " + pos + ": storage '" + k + "' has " + numel
                         + " elements, its persistent id says " + ref.numel());
-            long bytes = numel * ref.type().bytes;
-            if (bytes > size - pos - 8)
-                throw new IOException(file + ": truncated: storage '" + k + "' at byte " + (pos + 8) + " needs " + bytes
-                        + " bytes, the file ends at byte " + size);
+            int width = ref.type().bytes;
+            if (numel > (size - pos - 8) / width)
+                throw new IOException(file + ": truncated: storage '" + k + "' at byte " + (pos + 8) + " needs " + numel
+                        + " elements of " + width + " bytes, the file ends at byte " + size);
+            long bytes = numel * width;
+            if (bytes > Integer.MAX_VALUE - 8)
+                throw new IOException(file + ": storage '" + k + "' at byte " + (pos + 8) + " has " + bytes
+                        + " bytes, more than one array holds");
             byte[] raw = readExactly(file, in, (int) bytes, pos + 8, "storage '" + k + "'");
             out.put(ref.key(), StorageData.of(ref.key(), ref.type(), raw, order));
             pos += 8 + bytes;

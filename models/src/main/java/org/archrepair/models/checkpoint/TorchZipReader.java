@@ -91,10 +91,9 @@ final class TorchZipReader {
         if (e == null)
             throw new IOException(file + ": storage '" + ref.key() + "' is used by data.pkl but " + prefix + "data/"
                     + ref.key() + " is missing");
-        long need = ref.numel() * ref.type().bytes;
-        if (e.getSize() >= 0 && e.getSize() < need)
-            throw new IOException(file + "!" + e.getName() + ": has " + e.getSize() + " bytes, " + ref.numel() + " "
-                    + ref.type().torchName + " elements need " + need);
+        if (e.getSize() >= 0 && ref.numel() > e.getSize() / ref.type().bytes)
+            throw new IOException(file + "!" + e.getName() + ": has " + e.getSize() + " bytes, too few for "
+                    + ref.numel() + " " + ref.type().torchName + " elements of " + ref.type().bytes + " bytes");
         return StorageData.of(ref.key(), ref.type(), entryBytes(file, zip, e), order);
     }
 

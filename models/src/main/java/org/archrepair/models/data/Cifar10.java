@@ -124,11 +124,9 @@ public final class Cifar10 {
     /** Read the wanted members (by base name) and the meta file from a tar or tar.gz in one pass. */
     private static Map<String, Member> readArchive(Path archive, List<String> wanted) throws IOException {
         Map<String, Member> out = new LinkedHashMap<>();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16)) {
-            raw.mark(2);
-            boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            InputStream tarStream = gz ? FileBytes.gunzipStream(raw, archive.toString()) : raw;
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
+             InputStream tarStream = FileBytes.maybeGunzip(raw, archive.toString())) {
+            boolean gz = tarStream != raw;
             TarReader tar = new TarReader(tarStream, archive + (gz ? " (tar inside gzip)" : ""));
             for (TarReader.Entry e; (e = tar.next()) != null; ) {
                 String base = e.name().substring(e.name().lastIndexOf('/') + 1);

@@ -1,5 +1,7 @@
 package org.archrepair.models.data;
 
+import org.archrepair.engine.io.AtomicFile;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -7,10 +9,9 @@ import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
@@ -106,10 +107,6 @@ public final class Downloader {
         return new Downloader(Settings.fromEnvironment());
     }
 
-    public Settings settings() {
-        return settings;
-    }
-
     /** The artifact from the cache, downloading it when needed. */
     public Path fetch(Artifact artifact, Progress progress) throws IOException {
         return fetch(artifact, List.of(), progress);
@@ -184,11 +181,10 @@ public final class Downloader {
                     + ", got " + actual + " (" + size + " bytes" + (artifact.size() >= 0 ? ", expected "
                     + artifact.size() : "") + "); the download was deleted");
         }
-        try {
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
+        AtomicFile.moveInto(part, target);
     }
 
     /** Run one transfer on a worker thread; abandon it when no byte has arrived for the idle timeout. */

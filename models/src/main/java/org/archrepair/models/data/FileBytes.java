@@ -23,23 +23,26 @@ final class FileBytes {
 
     /** The file's bytes, gunzipped if it is gzip data. */
     static byte[] readAll(Path file) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return readAll(raw, file.toString());
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        try (raw; InputStream in = maybeGunzip(raw, file.toString())) {
+            return in.readAllBytes();
         }
     }
 
-    /** The stream's bytes, gunzipped if they start with the gzip magic; label names it in errors. */
-    static byte[] readAll(InputStream raw, String label) throws IOException {
+    /**
+     * A gunzipping stream over raw when raw starts with the gzip magic 1f 8b; otherwise raw itself
+     * (or, if raw cannot mark, a buffer over it), unread. label names the data in errors.
+     */
+    static InputStream maybeGunzip(InputStream raw, String label) throws IOException {
         InputStream in = raw.markSupported() ? raw : new BufferedInputStream(raw);
         in.mark(2);
         int b0 = in.read(), b1 = in.read();
         in.reset();
-        if (b0 != 0x1f || b1 != 0x8b) return in.readAllBytes();
-        return gunzip(in, label);
+        return b0 == 0x1f && b1 == 0x8b ? gunzipStream(in, label) : in;
     }
 
     /** Open a gzip stream whose failures name the file and the offsets reached. */
-    static InputStream gunzipStream(InputStream compressed, String label) throws IOException {
+    private static InputStream gunzipStream(InputStream compressed, String label) throws IOException {
         CountingInputStream counted = new CountingInputStream(compressed);
         GZIPInputStream gz;
         try {
@@ -74,12 +77,6 @@ final class FileBytes {
         };
     }
 
-    private static byte[] gunzip(InputStream compressed, String label) throws IOException {
-        try (InputStream in = gunzipStream(compressed, label)) {
-            return in.readAllBytes();
-        }
-    }
-
     private static IOException gzipError(String label, IOException e, long decompressed, long compressedRead) {
         return new IOException("truncated or corrupt gzip data in " + label + " (" + e.getMessage() + ") after "
                 + decompressed + " decompressed bytes, compressed input read up to byte " + compressedRead, e);
@@ -100,7 +97,7 @@ final class FileBytes {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static java.security.MessageDigest digest() {
+    private static java.security.MessageDigest digest() {
         try {
             return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {

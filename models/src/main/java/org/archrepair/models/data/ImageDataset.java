@@ -98,20 +98,6 @@ public final class ImageDataset {
         return counts;
     }
 
-    /** The images at the given indices, in that order (a failure set, a held-out slice). */
-    public ImageDataset subset(int[] indices, String subsetName) {
-        int per = imageBytes();
-        byte[] p = new byte[indices.length * per];
-        int[] l = new int[indices.length];
-        for (int k = 0; k < indices.length; k++) {
-            if (indices[k] < 0 || indices[k] >= size())
-                throw new IndexOutOfBoundsException(name + ": index " + indices[k] + " of " + size());
-            System.arraycopy(pixels, indices[k] * per, p, k * per, per);
-            l[k] = labels[indices[k]];
-        }
-        return new ImageDataset(subsetName, p, l, classes, channels, height, width);
-    }
-
     @Override
     public String toString() {
         return name + " (" + size() + " images " + channels + "x" + height + "x" + width + ", " + classes.size()

@@ -57,9 +57,9 @@ final class TarReader {
                 byte[] body = readMeta(size, at);
                 if (type == 'L') longName = cString(body, 0, body.length);
                 if (type == 'x') {
-                    String[] pax = parsePax(body, at);
-                    if (pax[0] != null) longName = pax[0];
-                    if (pax[1] != null) paxSize = Long.parseLong(pax[1]);
+                    Pax pax = parsePax(body, at);
+                    if (pax.path() != null) longName = pax.path();
+                    if (pax.size() != null) paxSize = pax.size();
                 }
                 continue;
             }
@@ -89,11 +89,6 @@ final class TarReader {
                 return n;
             }
         };
-    }
-
-    /** Position in the tar stream, for error messages of callers that parse an entry's data. */
-    long position() {
-        return in.position();
     }
 
     private Entry end() {
@@ -157,7 +152,10 @@ final class TarReader {
     private long parseSize(byte[] h, long at) throws IOException {
         if ((h[124] & 0x80) != 0) {   // GNU base-256 for sizes >= 8 GiB
             long v = h[124] & 0x7f;
-            for (int i = 125; i < 136; i++) v = (v << 8) | (h[i] & 0xff);
+            for (int i = 125; i < 136; i++) {
+                if (v > Long.MAX_VALUE >> 8) throw error("header at byte " + at + " has a size of 2^63 bytes or more");
+                v = (v << 8) | (h[i] & 0xff);
+            }
             return v;
         }
         return parseOctal(h, 124, 12, at, "size");
@@ -182,26 +180,65 @@ final class TarReader {
         return prefix.isEmpty() ? name : prefix + "/" + name;
     }
 
-    private String[] parsePax(byte[] body, long at) throws IOException {
-        String[] out = new String[2];   // path, size
+    /** What a pax extended header sets for the next entry: its path and its size, each null if not set. */
+    private record Pax(String path, Long size) {
+    }
+
+    /**
+     * The records "LENGTH KEY=VALUE\n" of the pax header at byte at (its body follows at at + 512);
+     * LENGTH counts the whole record. Keys other than path and size are skipped.
+     */
+    private Pax parsePax(byte[] body, long at) throws IOException {
+        String path = null;
+        Long size = null;
         int pos = 0;
         while (pos < body.length) {
+            long recordAt = at + BLOCK + pos;
             int space = pos;
             while (space < body.length && body[space] != ' ') space++;
-            int len;
-            try {
-                len = Integer.parseInt(new String(body, pos, space - pos, StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                throw error("pax header at byte " + at + " has a malformed record length");
-            }
-            if (len <= 0 || pos + len > body.length) throw error("pax header at byte " + at + " is malformed");
-            String rec = new String(body, space + 1, pos + len - space - 2, StandardCharsets.UTF_8);
+            int len = paxRecordLength(body, pos, space, at, recordAt);
+            String rec = new String(body, space + 1, pos + len - 1 - (space + 1), StandardCharsets.UTF_8);
             int eq = rec.indexOf('=');
-            if (eq > 0 && rec.startsWith("path")) out[0] = rec.substring(eq + 1);
-            if (eq > 0 && rec.startsWith("size")) out[1] = rec.substring(eq + 1);
+            if (eq <= 0) throw paxError(at, recordAt, "has no KEY=VALUE");
+            String key = rec.substring(0, eq), value = rec.substring(eq + 1);
+            if (key.equals("path")) path = value;
+            if (key.equals("size")) size = paxSize(value, at, recordAt);
             pos += len;
         }
-        return out;
+        return new Pax(path, size);
+    }
+
+    /** The length of the record at pos, checked: digits, a space, and a '\n' as its last byte inside body. */
+    private int paxRecordLength(byte[] body, int pos, int space, long at, long recordAt) throws IOException {
+        if (space == body.length) throw paxError(at, recordAt, "has no space after its length");
+        String digits = new String(body, pos, space - pos, StandardCharsets.US_ASCII);
+        int len;
+        try {
+            len = Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw paxError(at, recordAt, "has a malformed length '" + digits + "'");
+        }
+        if (len > body.length - pos)
+            throw paxError(at, recordAt, "declares length " + len + " but only " + (body.length - pos) + " bytes are left");
+        if (len <= space - pos + 1)
+            throw paxError(at, recordAt, "declares length " + len + ", too short for its own length field and newline");
+        if (body[pos + len - 1] != '\n') throw paxError(at, recordAt, "of length " + len + " does not end in a newline");
+        return len;
+    }
+
+    private long paxSize(String value, long at, long recordAt) throws IOException {
+        long size;
+        try {
+            size = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw paxError(at, recordAt, "has a malformed size '" + value + "'");
+        }
+        if (size < 0) throw paxError(at, recordAt, "has a negative size " + size);
+        return size;
+    }
+
+    private IOException paxError(long at, long recordAt, String what) {
+        return error("pax header at byte " + at + ": record at byte " + recordAt + " " + what);
     }
 
     private static String cString(byte[] b, int off, int len) {

@@ -62,6 +62,7 @@ class CheckpointsTest {
         assertTrue(msg.contains("1 unexpected: head.weight"), msg);
         assertTrue(msg.contains("fc.weight (model [2, 4], file [4, 2])"), msg);
         assertEquals(f, e.file());
+        assertEquals(List.of("bn1.running_var"), e.report().missing());
         assertEquals(before, StateDicts.toHost(m), "nothing loaded on mismatch");
     }
 

@@ -61,9 +61,19 @@ class LegacyFormatTest {
         byte[] b = file();
         Path f = write("cut-data.th", Arrays.copyOf(b, b.length - 5));
         IOException e = assertThrows(IOException.class, () -> Checkpoints.read(f));
-        long lastStart = b.length - 8L;   // the last storage ("9100", 2 floats) starts 16 bytes before the end
+        long lastStart = b.length - 8L;   // the data of the last storage ("9100", 2 floats) starts 8 bytes before the end
         assertTrue(e.getMessage().contains("cut-data.th") && e.getMessage().contains("storage '9100' at byte " + lastStart)
                 && e.getMessage().contains("ends at byte " + (b.length - 5)), e.getMessage());
+    }
+
+    @Test
+    void absurdElementCountIsTruncationNotOverflow() throws Exception {
+        long absurd = Long.MAX_VALUE / 2;   // times 4 bytes would wrap past 2^63
+        List<Tensor> t = List.of(Tensor.contiguous("module.conv.bias", new Storage("9100", "FloatStorage", absurd, new byte[8]), 2));
+        byte[] b = TorchFileWriter.legacy(t, 1.0, List.of("9100"));
+        IOException e = assertThrows(IOException.class, () -> Checkpoints.read(write("absurd.th", b)));
+        assertTrue(e.getMessage().contains("absurd.th: truncated: storage '9100' at byte " + (b.length - 8L)
+                + " needs " + absurd + " elements of 4 bytes"), e.getMessage());
     }
 
     @Test

@@ -81,8 +81,9 @@ class PickleSafetyTest {
     @Test
     void buildOnATensorIsRejected() throws Exception {
         PickleWriter w = new PickleWriter(2);
-        w.global("torch._utils", "_rebuild_tensor_v2").str("x").emptyDict().build().stop();
-        assertMentions(reject("build", w.bytes()), "BUILD on String is not allowed");
+        TorchFileWriter.tensorV2(w, TorchFileWriter.Tensor.contiguous("w", TorchFileWriter.Storage.floats("0", 1, 2), 2));
+        w.emptyDict().build().stop();
+        assertMentions(reject("build", w.bytes()), "BUILD on TensorRef is not allowed");
     }
 
     @Test

@@ -75,7 +75,8 @@ final class TorchFileWriter {
         else if (tensors.size() == 1) w.op('s');
     }
 
-    private static void tensorV2(PickleWriter w, Tensor t) {
+    /** One tensor as torch 2.x pickles it: _rebuild_tensor_v2 over a BINPERSID storage, REDUCE. */
+    static void tensorV2(PickleWriter w, Tensor t) {
         w.global("torch._utils", "_rebuild_tensor_v2").mark();
         w.mark().str("storage").global("torch", t.storage().type()).str(t.storage().key()).str("cpu")
                 .integer(t.storage().numel()).tuple(5).persId();

@@ -132,6 +132,37 @@ class Cifar10FormatTest {
     }
 
     @Test
+    void paxPathAndSizeApplyToTheNextEntry() throws Exception {
+        byte[] data = records(2);
+        String records = "44 path=cifar-10-batches-bin/test_batch.bin\n" + "13 size=" + data.length + "\n"
+                + "30 mtime=1262304000.123456789\n";
+        byte[] tar = new TarWriter().pax(records).file("renamed-by-pax", data).finish();
+        Path f = dir.resolve("pax.tar");
+        Files.write(f, tar);
+        assertArrayEquals(new int[]{0, 1}, Cifar10.load(f, Split.TEST).labels());
+    }
+
+    @Test
+    void malformedPaxRecordNamesItsOffset() throws Exception {
+        String[][] cases = {
+                {"1 ", "record at byte 512 declares length 1, too short for its own length field and newline"},
+                {"12", "record at byte 512 has no space after its length"},
+                {"x1 size=3\n", "record at byte 512 has a malformed length 'x1'"},
+                {"9 path=a\n30 size=", "record at byte 521 declares length 30 but only 8 bytes are left"},
+                {"11 size=-5\n", "record at byte 512 has a negative size -5"},
+                {"29 size=99999999999999999999\n", "record at byte 512 has a malformed size '99999999999999999999'"},
+                {"10 size=5x", "record at byte 512 of length 10 does not end in a newline"},
+                {"8 nokey\n", "record at byte 512 has no KEY=VALUE"}};
+        for (String[] c : cases) {
+            byte[] tar = new TarWriter().pax(c[0]).file("cifar-10-batches-bin/test_batch.bin", records(1)).finish();
+            Path f = dir.resolve("badpax.tar");
+            Files.write(f, tar);
+            IOException e = assertThrows(IOException.class, () -> Cifar10.load(f, Split.TEST), c[0]);
+            assertTrue(e.getMessage().contains("tar archive " + f + ": pax header at byte 0: " + c[1]), e.getMessage());
+        }
+    }
+
+    @Test
     void missingBatchesAreNamed() throws Exception {
         Path d = folder("testonly", records(2), false);
         IOException e = assertThrows(IOException.class, () -> Cifar10.load(d, Split.TRAIN));

@@ -4,7 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
-/** Test-only: builds tar archives (ustar, optional GNU long names) in memory, and gzips bytes. */
+/** Test-only: builds tar archives (ustar, optional GNU long names and pax headers) in memory, and gzips bytes. */
 final class TarWriter {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
@@ -12,6 +12,13 @@ final class TarWriter {
         if (name.length() > 99) header("././@LongLink", name.length() + 1, 'L').pad(raw(name.getBytes(StandardCharsets.UTF_8), true));
         header(name.length() > 99 ? name.substring(0, 99) : name, data.length, '0');
         return pad(raw(data, false));
+    }
+
+    /** A pax extended header ('x') whose body is the given records, verbatim. */
+    TarWriter pax(String records) {
+        byte[] body = records.getBytes(StandardCharsets.UTF_8);
+        header("././@PaxHeader", body.length, 'x');
+        return pad(raw(body, false));
     }
 
     TarWriter dir(String name) {
