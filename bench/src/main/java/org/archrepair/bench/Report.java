@@ -26,7 +26,7 @@ import java.util.function.ToDoubleFunction;
 public final class Report {
 
     /** One JMH result: benchmark class (simple name), method, parameters, median in ms. */
-    record Result(String bench, String method, Map<String, String> params, double medianMs, int samples) {
+    record Result(String bench, String method, Map<String, String> params, double medianMs) {
     }
 
     /**
@@ -86,10 +86,8 @@ public final class Report {
             if (run.get("params") instanceof Map<?, ?> p) p.forEach((k, v) -> params.put((String) k, (String) v));
             Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
             double median = number(((Map<?, ?>) metric.get("scorePercentiles")).get("50.0"));
-            int samples = 0;
-            for (Object fork : (List<?>) metric.get("rawData")) samples += ((List<?>) fork).size();
             out.add(new Result(name[name.length - 2], name[name.length - 1], params,
-                    median * msPer((String) metric.get("scoreUnit")), samples));
+                    median * msPer((String) metric.get("scoreUnit"))));
         }
         return out;
     }
