@@ -20,16 +20,12 @@ import java.util.List;
  */
 public final class DenseNet extends Network {
     private static final int GROWTH = 32;
-    private final Conv2d conv1;
-    private final List<Sequential> dense = new ArrayList<>();
-    private final List<Transition> transitions = new ArrayList<>();
-    private final BatchNorm2d bn;
-    private final Linear linear;
+    private final int stages;
 
     /** y = conv3x3(relu(bn2(conv1x1(relu(bn1(x)))))); out = cat([y, x]). */
     public static final class Bottleneck extends Module implements ResidualUnit {
-        final BatchNorm2d bn1, bn2;
-        final Conv2d conv1, conv2;
+        public final BatchNorm2d bn1, bn2;
+        public final Conv2d conv1, conv2;
 
         Bottleneck(Init init, int in, int growth) {
             bn1 = child("bn1", new BatchNorm2d(init, in));
@@ -40,8 +36,8 @@ public final class DenseNet extends Network {
 
         @Override
         protected Tensor compute(Tensor x) {
-            Tensor out = conv1.forward(Ops.relu(bn1.forward(x)));
-            out = conv2.forward(Ops.relu(bn2.forward(out)));
+            Tensor out = forwardChild("conv1", Ops.relu(forwardChild("bn1", x)));
+            out = forwardChild("conv2", Ops.relu(forwardChild("bn2", out)));
             return Ops.concatChannels(List.of(out, x));
         }
 
@@ -65,29 +61,30 @@ public final class DenseNet extends Network {
 
         @Override
         protected Tensor compute(Tensor x) {
-            return Ops.avgPool2d(conv.forward(Ops.relu(bn.forward(x))), 2, 2, 0);
+            return Ops.avgPool2d(forwardChild("conv", Ops.relu(forwardChild("bn", x))), 2, 2, 0);
         }
     }
 
     private DenseNet(String name, Init init, int[] layersPerStage, int classes) {
         super(name, classes);
         int planes = 2 * GROWTH;
-        conv1 = child("conv1", new Conv2d(init, 3, planes, 3, 1, 1));
+        child("conv1", new Conv2d(init, 3, planes, 3, 1, 1));
+        stages = layersPerStage.length;
         for (int s = 0; s < layersPerStage.length; s++) {
             List<Module> layers = new ArrayList<>();
             for (int i = 0; i < layersPerStage[s]; i++) {
                 layers.add(new Bottleneck(init, planes, GROWTH));
                 planes += GROWTH;
             }
-            dense.add(child("dense" + (s + 1), new Sequential(layers)));
+            child("dense" + (s + 1), new Sequential(layers));
             if (s < layersPerStage.length - 1) {
                 int out = planes / 2;                     // floor(planes * reduction 0.5)
-                transitions.add(child("trans" + (s + 1), new Transition(init, planes, out)));
+                child("trans" + (s + 1), new Transition(init, planes, out));
                 planes = out;
             }
         }
-        bn = child("bn", new BatchNorm2d(init, planes));
-        linear = child("linear", new Linear(init, planes, classes));
+        child("bn", new BatchNorm2d(init, planes));
+        child("linear", new Linear(init, planes, classes));
     }
 
     public static DenseNet densenet121(Init init, int classes) {
@@ -96,12 +93,12 @@ public final class DenseNet extends Network {
 
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor out = conv1.forward(x);
-        for (int s = 0; s < dense.size(); s++) {
-            out = dense.get(s).forward(out);
-            if (s < transitions.size()) out = transitions.get(s).forward(out);
+        Tensor out = forwardChild("conv1", x);
+        for (int s = 1; s <= stages; s++) {
+            out = forwardChild("dense" + s, out);
+            if (s < stages) out = forwardChild("trans" + s, out);
         }
-        return linear.forward(Ops.globalAvgPool(Ops.relu(bn.forward(out))));
+        return forwardChild("linear", Ops.globalAvgPool(Ops.relu(forwardChild("bn", out))));
     }
 
     /**
@@ -112,16 +109,37 @@ public final class DenseNet extends Network {
     @Override
     public List<CandidateBlock> candidateBlocks() {
         List<CandidateBlock> out = new ArrayList<>();
-        for (int s = 0; s < dense.size(); s++) {
-            String stage = "dense" + (s + 1);
-            List<String> names = new ArrayList<>(dense.get(s).children().keySet());
+        for (int s = 1; s <= stages; s++) {
+            String stage = "dense" + s;
+            List<String> names = new ArrayList<>(get(stage).children().keySet());
             for (int i = 0; i + 1 < names.size(); i += 2) {
                 List<String> units = List.of(stage + "." + names.get(i), stage + "." + names.get(i + 1));
                 List<CandidateBlock.NeuronLayer> convs = new ArrayList<>();
-                for (String u : units) convs.addAll(((Bottleneck) get(u)).neuronLayers(u));
+                for (String u : units) {
+                    if (!(get(u) instanceof Bottleneck b))
+                        throw new IllegalStateException(u + " was replaced: candidate blocks are those of the network as built");
+                    convs.addAll(b.neuronLayers(u));
+                }
                 out.add(new CandidateBlock(stage + "." + names.get(i) + "-" + names.get(i + 1), units, convs));
             }
         }
         return out;
+    }
+
+    /**
+     * The pair's two layers give way to one child named "i-j" in their stage, run where they ran;
+     * a pair replaced before is replaced again.
+     */
+    @Override
+    public void replaceBlock(CandidateBlock block, Module replacement) {
+        List<String> units = block.units();
+        String stage = units.get(0).substring(0, units.get(0).indexOf('.'));
+        List<String> layers = units.stream().map(u -> u.substring(stage.length() + 1)).toList();
+        if (!block.name().equals(stage + "." + String.join("-", layers)))
+            throw new IllegalArgumentException(name() + ": " + block.name() + " is not a pair block of " + stage);
+        Module dense = get(stage);
+        String pair = String.join("-", layers);
+        if (dense.children().containsKey(pair)) dense.replaceChild(pair, replacement);   // replaced before
+        else dense.replaceChildren(layers, pair, replacement);
     }
 }

@@ -29,6 +29,21 @@ public abstract class Network extends Module {
     /** The blocks localization ranks and the search may relax, in forward order. */
     public abstract List<CandidateBlock> candidateBlocks();
 
+    /**
+     * Run replacement where the block's units ran: the forward pass and the state dict change
+     * together (the replacement's tensors appear under the block's name, e.g. "layer3.0.conv1" or
+     * "dense2.4-5.edges...").
+     */
+    public abstract void replaceBlock(CandidateBlock block, Module replacement);
+
+    /** The candidate block of this name; fails listing the names there are. */
+    public final CandidateBlock candidateBlock(String blockName) {
+        List<CandidateBlock> all = candidateBlocks();
+        return all.stream().filter(b -> b.name().equals(blockName)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException(name + " has no candidate block '" + blockName + "'; it has "
+                        + String.join(", ", all.stream().map(CandidateBlock::name).toList())));
+    }
+
     @Override
     public String toString() {
         return name;

@@ -26,9 +26,9 @@ public final class ResNet extends StagedResNet {
 
     /** out = relu(bn2(conv3x3(relu(bn1(conv3x3_s(x))))) + shortcut(x)); expansion 1. */
     public static final class BasicBlock extends Module implements ResidualUnit {
-        final Conv2d conv1, conv2;
-        final BatchNorm2d bn1, bn2;
-        final Module shortcut;
+        public final Conv2d conv1, conv2;
+        public final BatchNorm2d bn1, bn2;
+        public final Module shortcut;
 
         BasicBlock(Init init, int in, int planes, int stride) {
             conv1 = child("conv1", new Conv2d(init, in, planes, 3, stride, 1));
@@ -40,9 +40,9 @@ public final class ResNet extends StagedResNet {
 
         @Override
         protected Tensor compute(Tensor x) {
-            Tensor out = Ops.relu(bn1.forward(conv1.forward(x)));
-            out = bn2.forward(conv2.forward(out));
-            return Ops.relu(Ops.add(out, shortcut.forward(x)));
+            Tensor out = Ops.relu(forwardChild("bn1", forwardChild("conv1", x)));
+            out = forwardChild("bn2", forwardChild("conv2", out));
+            return Ops.relu(Ops.add(out, forwardChild("shortcut", x)));
         }
 
         @Override
@@ -58,9 +58,9 @@ public final class ResNet extends StagedResNet {
     /** conv1x1 + BN + ReLU, conv3x3 (stride here) + BN + ReLU, conv1x1 (x4) + BN, + shortcut, ReLU. */
     public static final class Bottleneck extends Module implements ResidualUnit {
         static final int EXPANSION = 4;
-        final Conv2d conv1, conv2, conv3;
-        final BatchNorm2d bn1, bn2, bn3;
-        final Module shortcut;
+        public final Conv2d conv1, conv2, conv3;
+        public final BatchNorm2d bn1, bn2, bn3;
+        public final Module shortcut;
 
         Bottleneck(Init init, int in, int planes, int stride) {
             conv1 = child("conv1", new Conv2d(init, in, planes, 1, 1, 0));
@@ -74,10 +74,10 @@ public final class ResNet extends StagedResNet {
 
         @Override
         protected Tensor compute(Tensor x) {
-            Tensor out = Ops.relu(bn1.forward(conv1.forward(x)));
-            out = Ops.relu(bn2.forward(conv2.forward(out)));
-            out = bn3.forward(conv3.forward(out));
-            return Ops.relu(Ops.add(out, shortcut.forward(x)));
+            Tensor out = Ops.relu(forwardChild("bn1", forwardChild("conv1", x)));
+            out = Ops.relu(forwardChild("bn2", forwardChild("conv2", out)));
+            out = forwardChild("bn3", forwardChild("conv3", out));
+            return Ops.relu(Ops.add(out, forwardChild("shortcut", x)));
         }
 
         @Override

@@ -26,9 +26,9 @@ public final class ResNetCifar extends StagedResNet {
      * when the stage changes shape, x[:, :, ::2, ::2] zero-padded by planes/4 channels on each side.
      */
     public static final class BasicBlock extends Module implements ResidualUnit {
-        final Conv2d conv1, conv2;
-        final BatchNorm2d bn1, bn2;
-        final int stride, padChannels;
+        public final Conv2d conv1, conv2;
+        public final BatchNorm2d bn1, bn2;
+        public final int stride, padChannels;
 
         BasicBlock(Init init, int in, int planes, int stride) {
             conv1 = child("conv1", new Conv2d(init, in, planes, 3, stride, 1));
@@ -41,8 +41,8 @@ public final class ResNetCifar extends StagedResNet {
 
         @Override
         protected Tensor compute(Tensor x) {
-            Tensor out = Ops.relu(bn1.forward(conv1.forward(x)));
-            out = bn2.forward(conv2.forward(out));
+            Tensor out = Ops.relu(forwardChild("bn1", forwardChild("conv1", x)));
+            out = forwardChild("bn2", forwardChild("conv2", out));
             Tensor shortcut = padChannels == 0 ? x : Ops.padChannels(Ops.subsample(x, stride), padChannels, padChannels);
             return Ops.relu(Ops.add(out, shortcut));
         }

@@ -4,6 +4,7 @@ import org.archrepair.engine.Rng;
 import org.archrepair.engine.Tensor;
 import org.archrepair.engine.autograd.Autograd;
 import org.archrepair.engine.nn.Init;
+import org.archrepair.engine.nn.Sequential;
 import org.archrepair.kernels.cpu.CpuBackend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -73,6 +74,33 @@ class ModelsTest {
                 "layer3.2.bn2.bias", "linear.weight", "linear.bias")));
         List<CandidateBlock> blocks = Models.create("resnet20", init, 10).candidateBlocks();
         assertEquals(List.of(96, 192, 384), blocks.stream().map(CandidateBlock::neuronCount).toList());
+    }
+
+    @ParameterizedTest(name = "{0}: replace {1}")
+    @CsvSource({"resnet20, layer3", "resnet18, layer2", "densenet121, dense2.4-5"})
+    void replacedBlockChangesLogitsAndStateTogether(String name, String blockName) {
+        Network net = Models.create(name, init, 10);
+        net.eval();
+        Network other = Models.create(name, init.fork("other"), 10);
+        CandidateBlock block = net.candidateBlock(blockName);
+        String firstUnit = block.units().get(0);
+        Tensor x = Tensor.of(init.backend(), new Rng(5).normal(2 * 3 * 32 * 32, 1f), 2, 3, 32, 32);
+        try (var ignored = Autograd.noGrad()) {
+            float[] before = net.forward(x).toFloatArray();
+            // the block's own units regrouped under the block's name: the same logits
+            Sequential same = new Sequential(block.units().stream().map(net::get).toList());
+            net.replaceBlock(block, same);
+            assertArrayEquals(before, net.forward(x).toFloatArray());
+            assertSame(same, net.get(blockName));
+            assertSame(same.at(0).get("conv1").parameters().get(0), net.stateDict().get(blockName + ".0.conv1.weight"));
+            if (!firstUnit.equals(blockName + ".0")) assertFalse(net.stateDict().containsKey(firstUnit + ".conv1.weight"));
+            // another network's units: both the forward pass and the state dict see them
+            Sequential foreign = new Sequential(block.units().stream().map(other::get).toList());
+            net.replaceBlock(block, foreign);
+            assertFalse(java.util.Arrays.equals(before, net.forward(x).toFloatArray()));
+            assertSame(foreign.at(0).get("conv1").parameters().get(0), net.stateDict().get(blockName + ".0.conv1.weight"));
+            assertEquals(Models.create(name, init, 10).stateDict().size(), net.stateDict().size());
+        }
     }
 
     @Test

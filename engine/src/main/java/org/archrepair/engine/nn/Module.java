@@ -45,6 +45,17 @@ public abstract class Module {
     /** The layer's computation; x and the result are in the layout the subclass documents. */
     protected abstract Tensor compute(Tensor x);
 
+    /**
+     * The forward of the child registered under name, looked up now: a module that calls its
+     * children this way (rather than through fields) follows {@link #replaceChild}, so the repair
+     * can swap a layer or a block for its relaxed or repaired version.
+     */
+    protected final Tensor forwardChild(String name, Tensor x) {
+        Module m = children.get(name);
+        if (m == null) throw new IllegalStateException(getClass().getSimpleName() + " has no child '" + name + "'");
+        return m.forward(x);
+    }
+
     public final HookHandle addForwardHook(ForwardHook hook) {
         hooks.add(hook);
         return () -> hooks.remove(hook);
@@ -82,9 +93,37 @@ public abstract class Module {
         return m;
     }
 
-    private void checkName(String name) {
+    /**
+     * Replace the consecutive children olds (in registration order) by one child m registered under
+     * name at their place: a DenseNet pair block "4", "5" becomes "4-5". The order of the other
+     * children is kept, so a {@link Sequential} runs m where the olds ran.
+     */
+    public final <M extends Module> M replaceChildren(List<String> olds, String name, M m) {
+        List<String> names = new ArrayList<>(children.keySet());
+        int first = olds.isEmpty() ? -1 : names.indexOf(olds.get(0));
+        if (first < 0 || first + olds.size() > names.size() || !names.subList(first, first + olds.size()).equals(olds))
+            throw new IllegalArgumentException(getClass().getSimpleName() + " has no consecutive children " + olds
+                    + " (children: " + names + ")");
+        checkSyntax(name);
+        if (children.containsKey(name) && !olds.contains(name))
+            throw new IllegalArgumentException(getClass().getSimpleName() + " already has '" + name + "'");
+        Map<String, Module> rebuilt = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (i == first) rebuilt.put(name, m);
+            if (i < first || i >= first + olds.size()) rebuilt.put(names.get(i), children.get(names.get(i)));
+        }
+        children.clear();
+        children.putAll(rebuilt);
+        return m;
+    }
+
+    private static void checkSyntax(String name) {
         if (name.isEmpty() || name.contains("."))
             throw new IllegalArgumentException("invalid name '" + name + "': non-empty, no dots");
+    }
+
+    private void checkName(String name) {
+        checkSyntax(name);
         if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name))
             throw new IllegalArgumentException(getClass().getSimpleName() + " already has '" + name + "'");
     }

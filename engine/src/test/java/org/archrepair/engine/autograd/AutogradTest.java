@@ -37,6 +37,21 @@ class AutogradTest {
     }
 
     @Test
+    void gradientsOfIntermediateTensorsAreTheFullyAccumulatedOnes() {
+        // h = x * x is used twice: loss = sum(h * 3 + h * x). dloss/dh = 3 + x, and it must arrive
+        // whole (both consumers summed) even though h is not a leaf; localization asks for exactly this
+        // (the gradient w.r.t. a conv output captured by a forward hook).
+        Tensor x = Tensor.of(be, new float[]{1, -2, 0.5f}, 3).setRequiresGrad(true);
+        Tensor h = Ops.mul(x, x);
+        Tensor loss = Ops.sum(Ops.add(Ops.affine(h, 3f, 0f), Ops.mul(h, x)));
+        Gradients g = Autograd.grad(loss, List.of(h, x));
+        assertArrayEquals(new float[]{4, 1, 3.5f}, g.get(h).toFloatArray());
+        // dloss/dx = (3 + x) 2x + h = 6x + 3x^2
+        assertArrayEquals(new float[]{9, 0, 3.75f}, g.get(x).toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[]{4, 1, 3.5f}, Autograd.grad(loss, List.of(h)).get(h).toFloatArray());
+    }
+
+    @Test
     void noGradScopeRecordsNothing() {
         Tensor x = Tensor.of(be, new float[]{1}, 1).setRequiresGrad(true);
         try (var ignored = Autograd.noGrad()) {

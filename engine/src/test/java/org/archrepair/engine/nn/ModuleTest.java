@@ -86,6 +86,25 @@ class ModuleTest {
     }
 
     @Test
+    void replacedChildrenRunInTheirPlaceAndRenameTheState() {
+        Init i2 = init.fork("seq");
+        Sequential net = new Sequential(new Conv2d(i2, 3, 3, 1, 1, 0), new ReLU(), new Conv2d(i2, 3, 3, 1, 1, 0),
+                new Conv2d(i2, 3, 2, 1, 1, 0));
+        Tensor x = Tensor.of(init.backend(), new Rng(3).normal(2 * 3 * 2 * 2, 1f), 2, 3, 2, 2);
+        float[] before = net.forward(x).toFloatArray();
+        // the middle pair (relu, conv) becomes one identity: the output is conv3(conv0(x)) now
+        net.replaceChildren(List.of("1", "2"), "1-2", new Identity());
+        assertEquals(List.of("0", "1-2", "3"), List.copyOf(net.children().keySet()));
+        assertEquals(List.of("0.weight", "3.weight"), List.copyOf(net.stateDict().keySet()));
+        Tensor expected = net.at(3).forward(net.at(0).forward(x));
+        assertArrayEquals(expected.toFloatArray(), net.forward(x).toFloatArray());
+        assertFalse(java.util.Arrays.equals(before, net.forward(x).toFloatArray()));
+        assertThrows(IllegalArgumentException.class, () -> net.replaceChildren(List.of("0", "3"), "x", new Identity()));
+        assertThrows(IllegalArgumentException.class, () -> net.replaceChildren(List.of("0"), "3", new Identity()));
+        assertThrows(IllegalArgumentException.class, () -> net.replaceChildren(List.of("0"), "a.b", new Identity()));
+    }
+
+    @Test
     void bnRunningStatsMoveOnlyInTraining() {
         BatchNorm2d bn = new BatchNorm2d(init, 2);
         Tensor x = Tensor.of(init.backend(), new float[]{1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 1, 2);
