@@ -61,6 +61,11 @@ public final class Ops {
         return Relu.apply(x);
     }
 
+    /** |x| = relu(x) + relu(-x): exact (one term is 0), with the subgradient 0 at 0. */
+    public static Tensor abs(Tensor x) {
+        return add(relu(x), relu(affine(x, -1f, 0f)));
+    }
+
     public static Tensor exp(Tensor x) {
         return Exp.apply(x);
     }
@@ -109,6 +114,15 @@ public final class Ops {
 
     public static Tensor conv2d(Tensor x, Tensor weight, int stride, int padding, int dilation, int groups) {
         return Conv2d.apply(x, weight, stride, padding, dilation, groups);
+    }
+
+    /**
+     * Every example's own weight gradient of a conv (x, dy of one forward/backward): (n, k, c/groups,
+     * r, s). A constant, not recorded; see {@link Conv2d#weightGradPerExample}.
+     */
+    public static Tensor conv2dWeightGradPerExample(Tensor x, Tensor dy, int kernel, int stride, int padding,
+                                                    int dilation, int groups) {
+        return Conv2d.weightGradPerExample(x, dy, kernel, stride, padding, dilation, groups);
     }
 
     // ---------------------------------------------------------------- pooling

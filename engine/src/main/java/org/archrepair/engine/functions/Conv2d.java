@@ -38,6 +38,28 @@ public final class Conv2d extends Function {
         return Tensor.result(y.data(), y.shape(), new Conv2d(x, weight, spec));
     }
 
+    /**
+     * The weight gradient of every example on its own, in one grouped backward-weight call: x
+     * viewed as (1, n c, h, w) and dy as (1, n k, p, q) with n groups give dw (n k, c/groups, r, s),
+     * i.e. (n, k, c/groups, r, s). Not differentiable (a constant); localization averages its
+     * magnitude. x: (n, c, h, w), dy: (n, k, p, q) of a conv with these hyper-parameters.
+     */
+    public static Tensor weightGradPerExample(Tensor x, Tensor dy, int kernel, int stride, int padding, int dilation,
+                                              int groups) {
+        Buffers.requireRank(x, 4, "conv2d per-example weight gradient", "input");
+        Buffers.requireRank(dy, 4, "conv2d per-example weight gradient", "output gradient");
+        int n = x.dim(0), c = x.dim(1), k = dy.dim(1);
+        if (dy.dim(0) != n)
+            throw new IllegalArgumentException("per-example weight gradient: " + n + " inputs, " + dy.dim(0) + " gradients");
+        Conv2dSpec spec = Conv2dSpec.of(1, n * c, x.dim(2), x.dim(3), n * k, kernel, stride, padding, dilation, n * groups);
+        if (spec.p() != dy.dim(2) || spec.q() != dy.dim(3))
+            throw new IllegalArgumentException("per-example weight gradient: output gradient " + Arrays.toString(dy.shape())
+                    + " does not fit input " + Arrays.toString(x.shape()) + " and kernel " + kernel);
+        Tensor dw = Buffers.tensor(x.backend(), n, k, c / groups, kernel, kernel);
+        x.backend().conv2dBackwardWeight(spec, x.data(), dy.data(), dw.data());
+        return dw;
+    }
+
     @Override
     public Tensor[] backward(Tensor dy) {
         Backend be = dy.backend();

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import java.util.function.Function;
 
 /** Finite-difference check of every differentiable function, on tiny random inputs kept off kinks. */
@@ -61,6 +63,7 @@ class GradientCheckTest {
     void elementwise() {
         GradCheck.check("affine", be, in -> Ops.affine(in.get(0), -1.5f, 0.25f), List.of(normal(3, 4)), 3);
         GradCheck.check("relu", be, in -> Ops.relu(in.get(0)), List.of(offZero(3, 4)), 4);
+        GradCheck.check("abs", be, in -> Ops.abs(in.get(0)), List.of(offZero(3, 4)), 14);
         GradCheck.check("exp", be, in -> Ops.exp(in.get(0)), List.of(normal(3, 4)), 5);
         GradCheck.check("log", be, in -> Ops.log(in.get(0)), List.of(positive(3, 4)), 6);
     }
@@ -147,5 +150,25 @@ class GradientCheckTest {
         GradCheck.check("mixed sum of softmax(alpha)", be,
                 in -> Ops.mixedSum(List.of(in.get(0), in.get(1)), Ops.softmax(in.get(2))),
                 List.of(normal(2, 4), normal(2, 4), normal(2)), 29);
+    }
+
+    @ParameterizedTest(name = "stride {0}, dilation {1}, groups {2}")
+    @CsvSource({"1, 1, 1", "2, 1, 1", "1, 2, 2"})
+    void perExampleWeightGradientsAreEachExamplesOwn(int stride, int dilation, int groups) {
+        // oracle: autograd on each example alone
+        Tensor x = normal(3, 4, 6, 6), w = normal(6, 4 / groups, 3, 3).setRequiresGrad(true);
+        Tensor y = Ops.conv2d(x, w, stride, dilation, dilation, groups);
+        Tensor dy = normal(y.shape());
+        float[] all = Ops.conv2dWeightGradPerExample(x, dy, 3, stride, dilation, dilation, groups).toFloatArray();
+        int per = (int) w.numel();
+        for (int n = 0; n < 3; n++) {
+            float[] xn = java.util.Arrays.copyOfRange(x.toFloatArray(), n * 144, (n + 1) * 144);
+            int yPer = (int) (dy.numel() / 3);
+            float[] dyn = java.util.Arrays.copyOfRange(dy.toFloatArray(), n * yPer, (n + 1) * yPer);
+            Tensor yn = Ops.conv2d(Tensor.of(be, xn, 1, 4, 6, 6), w, stride, dilation, dilation, groups);
+            float[] expected = org.archrepair.engine.autograd.Autograd.grad(yn,
+                    Tensor.of(be, dyn, yn.shape()), List.of(w)).get(w).toFloatArray();
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(all, n * per, (n + 1) * per), 1e-5f, "example " + n);
+        }
     }
 }

@@ -91,6 +91,59 @@ public final class ImageDataset {
         System.arraycopy(pixels, i * imageBytes(), dst, offset, imageBytes());
     }
 
+    /** The images at indices, in that order, as a new dataset (repeats allowed). */
+    public ImageDataset subset(String subsetName, int[] indices) {
+        int per = imageBytes();
+        byte[] px = new byte[Math.multiplyExact(indices.length, per)];
+        int[] lb = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            if (indices[i] < 0 || indices[i] >= size())
+                throw new IndexOutOfBoundsException(name + ": index " + indices[i] + " of " + size() + " images");
+            System.arraycopy(pixels, indices[i] * per, px, i * per, per);
+            lb[i] = labels[indices[i]];
+        }
+        return new ImageDataset(subsetName, px, lb, classes, channels, height, width);
+    }
+
+    /** The images of parts one after another; all parts must share classes and image shape. */
+    public static ImageDataset concat(String name, List<ImageDataset> parts) {
+        ImageDataset first = parts.get(0);
+        long total = 0;
+        for (ImageDataset p : parts) {
+            if (!p.classes.equals(first.classes) || p.channels != first.channels || p.height != first.height
+                    || p.width != first.width)
+                throw new IllegalArgumentException("concat: " + p + " does not match " + first);
+            total += p.size();
+        }
+        byte[] px = new byte[Math.toIntExact(total * first.imageBytes())];
+        int[] lb = new int[(int) total];
+        int at = 0;
+        for (ImageDataset p : parts) {
+            System.arraycopy(p.pixels, 0, px, at * first.imageBytes(), p.pixels.length);
+            System.arraycopy(p.labels, 0, lb, at, p.size());
+            at += p.size();
+        }
+        return new ImageDataset(name, px, lb, first.classes, first.channels, first.height, first.width);
+    }
+
+    /**
+     * SHA-256 of the content (shape, labels, pixels), hex: the same images give the same hash
+     * whatever file or compression they came from. Reports record it so a result can be recomputed.
+     */
+    public String sha256() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(16 + 4 * labels.length);
+            head.putInt(size()).putInt(channels).putInt(height).putInt(width);
+            for (int l : labels) head.putInt(l);
+            md.update(head.array());
+            md.update(pixels);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How many images each class has, (classes). */
     public int[] classCounts() {
         int[] counts = new int[classes.size()];

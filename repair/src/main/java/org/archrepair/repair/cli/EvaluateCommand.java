@@ -8,9 +8,7 @@ import org.archrepair.kernels.Backend;
 import org.archrepair.models.Models;
 import org.archrepair.models.Network;
 import org.archrepair.models.checkpoint.Checkpoints;
-import org.archrepair.models.data.Artifact;
 import org.archrepair.models.data.BatchLoader;
-import org.archrepair.models.data.Downloader;
 import org.archrepair.models.data.ImageDataset;
 import org.archrepair.models.data.Split;
 import org.archrepair.repair.eval.Accuracy;
@@ -19,8 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,8 +57,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         };
         model.name();
         try (Backend backend = common.openBackend()) {
-            Path file = weightsFile();
-            if (!Files.isRegularFile(file)) throw new IOException("--weights " + file + ": no such file");
+            Path file = Subject.weightsFile(model, data, weights);
             ImageDataset set = data.load(which);
             Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), set.classes().size());
             Checkpoints.loadInto(net, file);
@@ -82,19 +77,5 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private Path weightsFile() throws IOException {
-        if (weights != null) return weights;
-        if (!data.isCifar10()) throw new IllegalArgumentException("--weights is required for --dataset " + data.dataset);
-        Artifact published = switch (model.model) {
-            case "resnet20" -> Artifact.RESNET20_AKAMASTER;
-            case "resnet32" -> Artifact.RESNET32_AKAMASTER;
-            default -> throw new IllegalArgumentException("--weights is required for " + model.model
-                    + " (published weights are known for resnet20 and resnet32)");
-        };
-        try (ProgressBar bar = new ProgressBar("download " + published.fileName(), published.size(), "B")) {
-            return Downloader.fromEnvironment().fetch(published, (done, total) -> bar.set(done, total));
-        }
     }
 }

@@ -18,7 +18,7 @@ public final class ProgressBar implements AutoCloseable {
     private long lastDraw, lastPercentLogged = -1;
     private long done;
     private String note = "";
-    private boolean started;
+    private boolean started, closed;
 
     public ProgressBar(String label, long total, String unit) {
         this(label, total, unit, System.err, System.console() != null);
@@ -75,9 +75,11 @@ public final class ProgressBar implements AutoCloseable {
                 : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 
+    /** Prints the last line once; later calls do nothing. */
     @Override
     public void close() {
-        if (!started) return;
+        if (!started || closed) return;
+        closed = true;
         if (terminal) {
             out.print("\r" + line() + "\n");
             out.flush();
