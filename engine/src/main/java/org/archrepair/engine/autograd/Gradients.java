@@ -19,6 +19,11 @@ public final class Gradients {
         this.grads = grads;
     }
 
+    /** Gradients computed elsewhere (a finite-difference correction, a checkpoint), keyed by identity. */
+    public static Gradients of(Map<Tensor, Tensor> grads) {
+        return new Gradients(new IdentityHashMap<>(grads));
+    }
+
     /** The gradient of t, or null when the output does not depend on t. */
     public Tensor get(Tensor t) {
         return grads.get(t);

@@ -212,6 +212,17 @@ public abstract class Module {
         return this;
     }
 
+    /**
+     * A restorer of the current mode of this module and every descendant: a pass in eval mode in the
+     * middle of a search (frozen network in eval mode, relaxed block in training mode) puts back
+     * exactly the modes it found.
+     */
+    public final Runnable snapshotModes() {
+        Map<Module, Boolean> modes = new java.util.IdentityHashMap<>();
+        namedModules().values().forEach(m -> modes.put(m, m.training));
+        return () -> modes.forEach((m, t) -> m.training = t);
+    }
+
     public final Module eval() {
         return train(false);
     }

@@ -25,6 +25,10 @@ public final class Adam extends Optimizer {
         }
     }
 
+    /** The first and second moments of one parameter and its step count, on the host (checkpoints). */
+    public record Moments(float[] m, float[] v, int step) {
+    }
+
     public Adam(List<ParamGroup> groups, double beta1, double beta2, double eps) {
         super(groups);
         this.beta1 = (float) beta1;
@@ -48,5 +52,26 @@ public final class Adam extends Optimizer {
                 p.backend().adamStep(spec, p.data(), grad.data(), s.m, s.v);
             }
         }
+    }
+
+    /** The moments of p, or null before its first step. */
+    public Moments moments(Tensor p) {
+        State s = state.get(p);
+        if (s == null) return null;
+        return new Moments(Tensor.wrap(s.m, p.shape()).toFloatArray(), Tensor.wrap(s.v, p.shape()).toFloatArray(), s.step);
+    }
+
+    /** Restore the moments of p (resuming): the next step continues from them. */
+    public void setMoments(Tensor p, Moments moments) {
+        if (moments.m().length != p.numel() || moments.v().length != p.numel() || moments.step() < 1)
+            throw new IllegalArgumentException("Adam moments of " + moments.m().length + "/" + moments.v().length
+                    + " values, step " + moments.step() + ", for a parameter of " + p.numel());
+        if (parameters().stream().noneMatch(q -> q == p))
+            throw new IllegalArgumentException("not a parameter of this optimizer: " + p);
+        State s = new State(p);
+        p.backend().copy(p.backend().upload(moments.m()), 0, s.m, 0, p.numel());
+        p.backend().copy(p.backend().upload(moments.v()), 0, s.v, 0, p.numel());
+        s.step = moments.step();
+        state.put(p, s);
     }
 }

@@ -49,6 +49,22 @@ class OptimizerTest {
     }
 
     @Test
+    void adamRestoredFromItsMomentsContinuesBitwise() {
+        Tensor w = Tensor.of(be, new float[]{1f, -0.5f}, 2).setRequiresGrad(true);
+        Adam adam = new Adam(List.of(w), 0.1, 0.5, 0.999, 1e-3);
+        adam.step(gradTwo(w));
+        Adam.Moments saved = adam.moments(w);
+        Tensor w2 = Tensor.of(be, w.toFloatArray(), 2).setRequiresGrad(true);
+        Adam resumed = new Adam(List.of(w2), 0.1, 0.5, 0.999, 1e-3);
+        resumed.setMoments(w2, saved);
+        adam.step(gradTwo(w));
+        resumed.step(gradTwo(w2));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(w.toFloatArray(), w2.toFloatArray());
+        assertEquals(2, adam.moments(w).step());
+        org.junit.jupiter.api.Assertions.assertNull(new Adam(List.of(w2), 0.1, 0.5, 0.999, 0).moments(w2));
+    }
+
+    @Test
     void schedules() {
         LrSchedule cos = LrSchedule.cosine(10, 0.001);
         assertEquals(0.1, cos.lr(0.1, 0), 1e-12);

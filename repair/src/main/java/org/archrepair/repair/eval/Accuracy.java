@@ -40,6 +40,16 @@ public record Accuracy(List<String> classes, int[] labels, int[] predictions) {
         return m;
     }
 
+    /** The same predictions restricted to the examples at indices (e.g. D_v minus D_fail). */
+    public Accuracy subset(int[] indices) {
+        int[] l = new int[indices.length], p = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            l[i] = labels[indices[i]];
+            p[i] = predictions[indices[i]];
+        }
+        return new Accuracy(classes, l, p);
+    }
+
     /** Dataset indices of the misclassified examples, ascending. */
     public int[] failures() {
         List<Integer> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package org.archrepair.repair.eval;
 
+import org.archrepair.engine.Ops;
 import org.archrepair.engine.Tensor;
 import org.archrepair.engine.autograd.Autograd;
 import org.archrepair.kernels.Backend;
@@ -22,7 +23,7 @@ public final class Evaluator {
     public static Accuracy evaluate(Network net, BatchLoader loader, Backend backend, IntConsumer progress) {
         int n = loader.dataset().size();
         int[] labels = new int[n], predictions = new int[n];
-        boolean wasTraining = net.isTraining();
+        Runnable modes = net.snapshotModes();
         net.eval();
         try (var ignored = Autograd.noGrad(); BatchStream batches = loader.epoch(0)) {
             while (batches.hasNext()) {
@@ -36,9 +37,35 @@ public final class Evaluator {
                 progress.accept(b.size());
             }
         } finally {
-            net.train(wasTraining);
+            modes.run();
         }
         return new Accuracy(loader.dataset().classes(), labels, predictions);
+    }
+
+    /** Mean cross-entropy and accuracy of a data set. */
+    public record Score(double loss, double accuracy, int size) {
+    }
+
+    /** Mean loss and accuracy over the loader's data set, in eval mode, without a graph (the mode is restored). */
+    public static Score score(Network net, BatchLoader loader, Backend backend) {
+        double lossSum = 0;
+        int correct = 0, n = 0;
+        Runnable modes = net.snapshotModes();
+        net.eval();
+        try (var ignored = Autograd.noGrad(); BatchStream batches = loader.epoch(0)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                Tensor logits = net.forward(Tensor.of(backend, b.images(), b.shape()));
+                lossSum += (double) Ops.crossEntropy(logits, Tensor.ofInts(backend, b.labels(), b.size())).item() * b.size();
+                float[] l = logits.toFloatArray();
+                int classes = l.length / b.size();
+                for (int i = 0; i < b.size(); i++) if (argmax(l, i * classes, classes) == b.labels()[i]) correct++;
+                n += b.size();
+            }
+        } finally {
+            modes.run();
+        }
+        return new Score(lossSum / n, (double) correct / n, n);
     }
 
     /** Index of the largest of v[from .. from + count), the first one on ties. */

@@ -51,7 +51,7 @@ public final class GradientPass {
         double[] sums = new double[layout.size()];
         Map<Tensor, Boolean> trainable = new IdentityHashMap<>();
         net.parameters().forEach(p -> trainable.put(p, p.requiresGrad()));
-        boolean wasTraining = net.isTraining();
+        Runnable modes = net.snapshotModes();
         Tensor[] inputs = new Tensor[layers.size()], outputs = new Tensor[layers.size()];
         List<Module.HookHandle> hooks = new ArrayList<>();
         long examples = 0;
@@ -82,7 +82,7 @@ public final class GradientPass {
         } finally {
             hooks.forEach(Module.HookHandle::remove);
             trainable.forEach(Tensor::setRequiresGrad);
-            net.train(wasTraining);
+            modes.run();
         }
         for (int j = 0; j < sums.length; j++) sums[j] /= examples;
         return sums;

@@ -34,7 +34,7 @@ public final class SpectrumPass {
         List<float[]> means = new ArrayList<>();                 // per layer, this batch: (n, c)
         for (int l = 0; l < layout.layers().size(); l++) means.add(null);
         List<Module.HookHandle> hooks = new ArrayList<>();
-        boolean wasTraining = net.isTraining();
+        Runnable modes = net.snapshotModes();
         try (var ignored = Autograd.noGrad(); BatchStream batches = loader.epoch(0)) {
             net.eval();
             for (int l = 0; l < layout.layers().size(); l++) {
@@ -66,7 +66,7 @@ public final class SpectrumPass {
             }
         } finally {
             hooks.forEach(Module.HookHandle::remove);
-            net.train(wasTraining);
+            modes.run();
         }
         Spectrum[] out = new Spectrum[neurons];
         for (int j = 0; j < neurons; j++) out[j] = new Spectrum(af[j], nf[j], ap[j], np[j]);

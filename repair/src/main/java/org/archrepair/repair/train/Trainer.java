@@ -1,10 +1,7 @@
 package org.archrepair.repair.train;
 
-import org.archrepair.engine.Ops;
 import org.archrepair.engine.Rng;
 import org.archrepair.engine.Tensor;
-import org.archrepair.engine.autograd.Autograd;
-import org.archrepair.engine.autograd.Gradients;
 import org.archrepair.engine.io.AtomicFile;
 import org.archrepair.engine.io.HostArray;
 import org.archrepair.engine.io.Json;
@@ -102,34 +99,23 @@ public final class Trainer {
         long t0 = System.nanoTime();
         sgd.applySchedule(LrSchedule.cosine(config.epochs(), 0), epoch);
         net.train(true);
-        List<Tensor> params = net.parameters();
+        TrainStep step = new TrainStep(net, net.parameters(), sgd, config.clipNorm());
         double lossSum = 0;
         long seen = 0, correct = 0;
         try (BatchStream batches = trainLoader.epoch(epoch)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
-                Tensor logits = net.forward(Tensor.of(backend, b.images(), b.shape()));
-                Tensor loss = Ops.crossEntropy(logits, Tensor.ofInts(backend, b.labels(), b.size()));
-                Gradients g = Autograd.grad(loss, params);
-                if (config.clipNorm() > 0) g.clipNorm(params, config.clipNorm());
-                sgd.step(g);
-                float l = loss.item();
-                lossSum += (double) l * b.size();
+                TrainStep.Result r = step.run(backend, b);
+                lossSum += (double) r.loss() * b.size();
                 seen += b.size();
-                correct += countCorrect(logits.toFloatArray(), b.labels());
-                listener.batch(epoch, b.index(), batches.size(), b.size(), l);
+                correct += r.correct();
+                listener.batch(epoch, b.index(), batches.size(), b.size(), r.loss());
             }
         }
         Accuracy test = Evaluator.evaluate(net, testLoader, backend, n -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new EpochRecord(epoch + 1, sgd.groups().get(0).lr(), lossSum / seen, (double) correct / seen,
                 test.accuracy(), seconds);
-    }
-
-    private static int countCorrect(float[] logits, int[] labels) {
-        int classes = logits.length / labels.length, correct = 0;
-        for (int i = 0; i < labels.length; i++) if (Evaluator.argmax(logits, i * classes, classes) == labels[i]) correct++;
-        return correct;
     }
 
     // ---------------------------------------------------------------- checkpoints

@@ -21,12 +21,12 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Training on a tiny synthetic set: it learns, it checkpoints, and a resumed run is the same run. */
-class TrainerTest {
+public class TrainerTest {
     @TempDir
     Path dir;
 
     /** 3 x 8 x 8 noise images whose class is the brightest channel (red, green, blue) or none: crop/flip-proof. */
-    static ImageDataset colors(int n, long seed) {
+    public static ImageDataset colors(int n, long seed) {
         Rng rng = new Rng(seed);
         byte[] px = new byte[n * 192];
         int[] labels = new int[n];

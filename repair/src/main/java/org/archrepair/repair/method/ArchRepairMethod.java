@@ -1,0 +1,80 @@
+package org.archrepair.repair.method;
+
+import org.archrepair.engine.Rng;
+import org.archrepair.engine.nn.Init;
+import org.archrepair.models.CandidateBlock;
+import org.archrepair.repair.report.Reports;
+import org.archrepair.repair.search.Genotype;
+import org.archrepair.repair.search.SearchSpace;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ArchRepair (the paper's section 3.4): relax the localized block (or, at layer level, its most
+ * suspicious layer) into the search space with the inherited weights, search architecture and
+ * weights by alternating steps, discretize every edge to its strongest op, fine-tune the block with
+ * early stopping and keep the best.
+ */
+public final class ArchRepairMethod implements RepairMethod {
+    private final SearchSpace.Config space;
+    private final String block;           // null: the localization's choice
+    private final boolean unrolled;
+
+    public ArchRepairMethod(SearchSpace.Config space, String block, boolean unrolled) {
+        this.space = space;
+        this.block = block;
+        this.unrolled = unrolled;
+    }
+
+    @Override
+    public String name() {
+        return "archrepair";
+    }
+
+    @Override
+    public Target target(RepairContext ctx) {
+        if (space.level() == SearchSpace.Level.LAYER) {
+            Target t = block == null ? Target.layer(ctx.localization()) : layerIn(ctx, block);
+            return new Target("archrepair-layer", t.block(), t.layer(), -1);
+        }
+        return new Target("archrepair-block", block != null ? block : ctx.localization().chosen(), null, -1);
+    }
+
+    /** The most suspicious layer inside a given block (--block with --level layer). */
+    private static Target layerIn(RepairContext ctx, String blockName) {
+        var loc = ctx.localization();
+        var inBlock = new org.archrepair.repair.localize.Localization(loc.measure(), loc.k(), loc.ks(),
+                loc.neurons().stream().filter(n -> n.block().equals(blockName)).toList(), List.of(loc.block(blockName)),
+                loc.meanGradient(), blockName, blockName, blockName);
+        return Target.layer(inBlock);
+    }
+
+    @Override
+    public Outcome repair(RepairContext ctx) throws IOException {
+        Target t = target(ctx);
+        CandidateBlock cb = ctx.net().candidateBlock(t.block());
+        SearchSpace s = SearchSpace.relax(ctx.net(), cb, space, t.layer(),
+                new Init(ctx.backend(), new Rng(ctx.seed()).fork("search-space")));
+        RunCheckpoint.Saved saved = ctx.resume() ? RunCheckpoint.read(ctx.dir(), ctx.fingerprint()) : null;
+        long t0 = System.nanoTime();
+        Search.Result searched = new Search.Result(List.of(), List.of());
+        Genotype g;
+        if (saved == null || Search.PHASE.equals(saved.phase())) {
+            searched = Search.run(ctx, s, unrolled, saved, Map.of());
+            g = s.genotype();
+        } else {
+            g = Genotype.fromJson(Reports.JSON.readValue(saved.meta().get("genotype"), Map.class));
+            searched = new Search.Result(saved.history().stream().filter(h -> h.phase().equals(Search.PHASE)).toList(),
+                    List.of());
+        }
+        double searchSeconds = (System.nanoTime() - t0) / 1e9;
+        s.discretize(g);
+        long t1 = System.nanoTime();
+        FineTune.Result tuned = FineTune.run(ctx, new FineTune.Trainable(s.module().parameters(), List.of(s.module()), null),
+                ctx.budget().fineTuneEpochs(), saved, Map.of("genotype", Reports.json(g.toJson())), searched.history());
+        return new Outcome(name(), t.toString(), g, tuned.history(), searched.alphaHistory(), searchSeconds,
+                (System.nanoTime() - t1) / 1e9, tuned.stoppedEarly());
+    }
+}

@@ -1,0 +1,85 @@
+package org.archrepair.repair.report;
+
+import org.archrepair.engine.io.AtomicFile;
+import org.archrepair.repair.eval.Accuracy;
+import org.archrepair.repair.method.EpochLog;
+import org.archrepair.repair.method.Outcome;
+import org.archrepair.repair.search.CellSpec;
+import org.archrepair.repair.search.Genotype;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files of {@code archrepair repair --out DIR} besides the model: report.json (before and
+ * after on D_v \ D_fail, per class, the target, the genotype, the history, timings, the data's
+ * provenance with the failure indices, the settings), report.md, and for ArchRepair
+ * architecture.json, genotype.dot, genotype.svg and alpha.png.
+ */
+public final class RepairReport {
+    private RepairReport() {
+    }
+
+    /** specs: the cells of the block as built (to mark changed edges), or empty. */
+    public static void write(Path dir, Map<String, Object> settings, Accuracy before, Accuracy after, Outcome outcome,
+                             List<CellSpec> specs, Map<String, Double> phaseSeconds) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("before", accuracy(before));
+        json.put("after", accuracy(after));
+        json.put("improvement", after.accuracy() - before.accuracy());
+        json.putAll(outcome.toJson());
+        json.put("seconds", phaseSeconds);
+        json.putAll(settings);
+        Reports.writeJson(dir.resolve("report.json"), json);
+        AtomicFile.writeString(dir.resolve("report.md"), markdown(settings, before, after, outcome, specs, phaseSeconds));
+        Genotype g = outcome.genotype();
+        if (g != null) {
+            Reports.writeJson(dir.resolve("architecture.json"), g.toJson());
+            AtomicFile.writeString(dir.resolve("genotype.dot"), GenotypeGraph.dot(g));
+            AtomicFile.writeString(dir.resolve("genotype.svg"), GenotypeGraph.svg(g, (cell, from, to) -> specs.stream()
+                    .filter(s -> s.name().equals(cell)).findFirst()
+                    .map(s -> s.edge(from, to).original() != g.cell(cell).op(from, to)).orElse(false)));
+            AlphaChart.write(outcome.alphaHistory(), dir.resolve("alpha.png"));
+        }
+    }
+
+    private static Map<String, Object> accuracy(Accuracy a) {
+        Map<String, Object> m = a.toJson(null);
+        m.remove("model");
+        return m;
+    }
+
+    static String markdown(Map<String, Object> settings, Accuracy before, Accuracy after, Outcome o, List<CellSpec> specs,
+                           Map<String, Double> seconds) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Repair of ").append(settings.get("model")).append(" by ").append(o.method()).append("\n\n");
+        b.append(String.format(Locale.ROOT, "Accuracy on D_v \\ D_fail (%d images): **%.2f%% -> %.2f%%** (%+.2f points).%n%n",
+                before.total(), 100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy())));
+        b.append("Target: ").append(o.target()).append(".\n\n");
+        if (o.genotype() != null)
+            b.append("Genotype (").append(o.genotype().changedEdges(specs)).append(" edges differ from the raw block): `")
+                    .append(o.genotype()).append("`\n\n");
+        b.append("| class | before | after |\n|---|---:|---:|\n");
+        int[][] cb = before.confusion(), ca = after.confusion();
+        for (int c = 0; c < before.classes().size(); c++) {
+            int n = 0;
+            for (int v : cb[c]) n += v;
+            b.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% |%n", before.classes().get(c),
+                    n == 0 ? 0.0 : 100.0 * cb[c][c] / n, n == 0 ? 0.0 : 100.0 * ca[c][c] / n));
+        }
+        b.append("\n| phase | epoch | lr | train loss | train acc | val loss | val acc | alpha entropy | seconds |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (EpochLog e : o.history())
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.4g | %.4f | %.2f%% | %.4f | %.2f%% | %s | %.1f |%n", e.phase(),
+                    e.epoch(), e.lr(), e.trainLoss(), 100 * e.trainAccuracy(), e.valLoss(), 100 * e.valAccuracy(),
+                    Double.isNaN(e.entropy()) ? "" : String.format(Locale.ROOT, "%.3f", e.entropy()), e.seconds()));
+        b.append("\nTime per phase (s): ");
+        seconds.forEach((k, v) -> b.append(String.format(Locale.ROOT, "%s %.1f; ", k, v)));
+        b.append("\n\nSettings: `").append(Reports.json(settings.get("settings")).replaceAll("\\s+", " ")).append("`\n");
+        return b.toString();
+    }
+}
