@@ -13,10 +13,15 @@ import org.archrepair.models.data.ImageDataset;
 import org.archrepair.models.data.Split;
 import org.archrepair.repair.eval.Accuracy;
 import org.archrepair.repair.eval.Evaluator;
+import org.archrepair.repair.report.Reports;
+import org.archrepair.repair.search.Genotype;
+import org.archrepair.repair.search.SearchSpace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,6 +53,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
+    @Option(names = "--architecture", paramLabel = "FILE",
+            description = "The architecture.json of a repair: the repaired block is rebuilt before --weights (its "
+                    + "model.safetensors) is loaded.")
+    Path architecture;
+
     @Override
     public Integer call() throws Exception {
         Split which = switch (split) {
@@ -60,6 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Path file = Subject.weightsFile(model, data, weights);
             ImageDataset set = data.load(which);
             Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), set.classes().size());
+            if (architecture != null) SearchSpace.rebuild(net, readArchitecture(), new Init(backend, new Rng(common.seed)));
             Checkpoints.loadInto(net, file);
             BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(batch, model.normalization()),
                     new Rng(common.seed));
@@ -77,5 +88,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Genotype readArchitecture() throws IOException {
+        if (!Files.isRegularFile(architecture)) throw new IOException("--architecture " + architecture + ": no such file");
+        try {
+            return Genotype.fromJson(Reports.JSON.readValue(architecture.toFile(), Map.class));
+        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException | ClassCastException e) {
+            throw new IOException("--architecture " + architecture + ": " + e.getMessage());
+        }
     }
 }

@@ -18,6 +18,7 @@ import org.archrepair.repair.method.EpochLog;
 import org.archrepair.repair.method.Outcome;
 import org.archrepair.repair.method.RepairContext;
 import org.archrepair.repair.method.RepairMethod;
+import org.archrepair.repair.method.Target;
 import org.archrepair.repair.method.WeightOnlyMethod;
 import org.archrepair.repair.report.RepairReport;
 import org.archrepair.repair.report.Reports;
@@ -90,43 +91,44 @@ public final class RepairCommand implements Callable<Integer> {
         Budget b = budget.resolve();
         RepairMethod m = method();
         model.name();
-        try (Backend backend = common.openBackend()) {
-            Path file = Subject.weightsFile(model, data, weights);
-            Subject subject = Subject.load(model, file, 10, backend, common.seed);
+        try (Backend backend = common.openBackend(); Progress progress = new Progress()) {
+            Subject subject = Subject.load(model, Subject.weightsFile(model, data, weights), 10, backend, common.seed);
             FailureOptions.Prepared p = failures.prepare(subject, data, model, backend, common.seed, b.trainImages());
             RepairData d = p.data();
-            Accuracy before = p.sourceAccuracy().subset(d.heldOutIndices());
             Map<String, Double> seconds = new LinkedHashMap<>();
             long t0 = System.nanoTime();
             Localization loc = localize(subject, backend, p);
             seconds.put("localization", (System.nanoTime() - t0) / 1e9);
             Map<String, Object> settings = settings(subject, b, d);
-            String fingerprint = Reports.json(settings).replaceAll("\\s+", "");
-            List<CellSpec> specs = m instanceof ArchRepairMethod ? CellSpec.of(subject.net(),
-                    subject.net().candidateBlock(m.target(context(subject, backend, d, loc, b, fingerprint)).block()))
-                    : List.of();
-            RepairContext ctx = context(subject, backend, d, loc, b, fingerprint);
-            System.err.println("repairing " + subject.net().name() + " by " + m.name() + ": " + m.target(ctx));
-            Outcome o;
-            try (Progress progress = new Progress()) {
-                o = m.repair(new RepairContext(ctx.net(), backend, d, ctx.split(), ctx.normalization(), loc, b, common.seed,
-                        out, resume, fingerprint, 0, progress));
-            }
+            RepairContext ctx = new RepairContext(subject.net(), backend, d, d.split(), subject.normalization(), loc, b,
+                    common.seed, out, resume, Reports.json(settings).replaceAll("\\s+", ""), 0, progress);
+            Target target = m.target(ctx);
+            List<CellSpec> specs = m instanceof ArchRepairMethod
+                    ? CellSpec.of(subject.net(), subject.net().candidateBlock(target.block())) : List.of();
+            System.err.println("repairing " + subject.net().name() + " by " + m.name() + ": " + target);
+            Outcome o = m.repair(ctx);
             seconds.put("search", o.searchSeconds());
             seconds.put("finetune", o.fineTuneSeconds());
-            Accuracy after = evaluate(subject, backend, d);
+            var acc = new RepairReport.Accuracies(p.sourceAccuracy(), evaluate(subject, backend, d), d.heldOutIndices(),
+                    d.failureSet().indices());
             Safetensors.write(out.resolve("model.safetensors"), StateDicts.toHost(subject.net()),
                     Map.of("model", subject.net().name(), "method", m.name(), "seed", Long.toString(common.seed),
                             "architecture", o.genotype() == null ? "" : "architecture.json"));
-            RepairReport.write(out, settings, before, after, o, specs, seconds);
-            System.out.printf(Locale.ROOT, "%s repaired by %s (%s): accuracy on D_v \\ D_fail %.2f%% -> %.2f%% (%+.2f points)%n",
-                    subject.net().name(), m.name(), o.target(), 100 * before.accuracy(), 100 * after.accuracy(),
-                    100 * (after.accuracy() - before.accuracy()));
-            if (o.genotype() != null) System.out.println("genotype: " + o.genotype());
-            System.out.printf(Locale.ROOT, "time: localization %.0f s, search %.0f s, fine-tuning %.0f s; reports in %s%n",
-                    seconds.get("localization"), o.searchSeconds(), o.fineTuneSeconds(), out);
+            RepairReport.write(out, settings, acc, o, specs, seconds);
+            summary(subject, acc, o, seconds);
         }
         return 0;
+    }
+
+    private void summary(Subject subject, RepairReport.Accuracies acc, Outcome o, Map<String, Double> seconds) {
+        Accuracy before = acc.beforeAll().subset(acc.heldOut()), after = acc.afterAll().subset(acc.heldOut());
+        System.out.printf(Locale.ROOT, "%s repaired by %s (%s): accuracy on D_v \\ D_fail %.2f%% -> %.2f%% (%+.2f points); "
+                        + "whole test set %.2f%% -> %.2f%%%n", subject.net().name(), o.method(), o.target(),
+                100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy()),
+                100 * acc.beforeAll().accuracy(), 100 * acc.afterAll().accuracy());
+        if (o.genotype() != null) System.out.println("genotype: " + o.genotype());
+        System.out.printf(Locale.ROOT, "time: localization %.0f s, search %.0f s, fine-tuning %.0f s; reports in %s%n",
+                seconds.get("localization"), o.searchSeconds(), o.fineTuneSeconds(), out);
     }
 
     private RepairMethod method() {
@@ -141,11 +143,6 @@ public final class RepairCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--method " + method
                     + ": expected archrepair, neuron, layer, block or network");
         };
-    }
-
-    private RepairContext context(Subject s, Backend backend, RepairData d, Localization loc, Budget b, String fp) {
-        return new RepairContext(s.net(), backend, d, d.split(), s.normalization(), loc, b, common.seed, out, resume, fp, 0,
-                RepairContext.Listener.QUIET);
     }
 
     /** Localization on D_fail with its own training sample (always: the levels' targets come from it). */
@@ -180,9 +177,10 @@ public final class RepairCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The repaired model on the whole source set (held-out part and failures are subsets of it). */
     private Accuracy evaluate(Subject s, Backend backend, RepairData d) {
-        BatchLoader loader = new BatchLoader(d.heldOut(), BatchLoader.Config.eval(256, s.normalization()), new Rng(0));
-        try (ProgressBar bar = new ProgressBar("evaluate repaired on D_v \\ D_fail", d.heldOut().size(), "img")) {
+        BatchLoader loader = new BatchLoader(d.source(), BatchLoader.Config.eval(256, s.normalization()), new Rng(0));
+        try (ProgressBar bar = new ProgressBar("evaluate the repaired model on " + d.source().name(), d.source().size(), "img")) {
             return Evaluator.evaluate(s.net(), loader, backend, n -> bar.advance(n, null));
         }
     }

@@ -24,18 +24,36 @@ public final class RepairReport {
     private RepairReport() {
     }
 
+    /**
+     * The model before and after on the whole source set, and which of its indices are held out
+     * (D_v minus D_fail: "before" and "after" of the report) and which are D_fail.
+     */
+    public record Accuracies(Accuracy beforeAll, Accuracy afterAll, int[] heldOut, int[] failures) {
+        Accuracy before() {
+            return beforeAll.subset(heldOut);
+        }
+
+        Accuracy after() {
+            return afterAll.subset(heldOut);
+        }
+    }
+
     /** specs: the cells of the block as built (to mark changed edges), or empty. */
-    public static void write(Path dir, Map<String, Object> settings, Accuracy before, Accuracy after, Outcome outcome,
+    public static void write(Path dir, Map<String, Object> settings, Accuracies acc, Outcome outcome,
                              List<CellSpec> specs, Map<String, Double> phaseSeconds) throws IOException {
+        Accuracy before = acc.before(), after = acc.after();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("before", accuracy(before));
         json.put("after", accuracy(after));
         json.put("improvement", after.accuracy() - before.accuracy());
+        json.put("failures_fixed", acc.afterAll().subset(acc.failures()).correct());
+        json.put("test_set", Map.of("images", acc.beforeAll().total(), "before", acc.beforeAll().accuracy(),
+                "after", acc.afterAll().accuracy()));
         json.putAll(outcome.toJson());
         json.put("seconds", phaseSeconds);
         json.putAll(settings);
         Reports.writeJson(dir.resolve("report.json"), json);
-        AtomicFile.writeString(dir.resolve("report.md"), markdown(settings, before, after, outcome, specs, phaseSeconds));
+        AtomicFile.writeString(dir.resolve("report.md"), markdown(settings, acc, outcome, specs, phaseSeconds));
         Genotype g = outcome.genotype();
         if (g != null) {
             Reports.writeJson(dir.resolve("architecture.json"), g.toJson());
@@ -53,12 +71,16 @@ public final class RepairReport {
         return m;
     }
 
-    static String markdown(Map<String, Object> settings, Accuracy before, Accuracy after, Outcome o, List<CellSpec> specs,
+    static String markdown(Map<String, Object> settings, Accuracies acc, Outcome o, List<CellSpec> specs,
                            Map<String, Double> seconds) {
+        Accuracy before = acc.before(), after = acc.after();
         StringBuilder b = new StringBuilder();
         b.append("# Repair of ").append(settings.get("model")).append(" by ").append(o.method()).append("\n\n");
-        b.append(String.format(Locale.ROOT, "Accuracy on D_v \\ D_fail (%d images): **%.2f%% -> %.2f%%** (%+.2f points).%n%n",
-                before.total(), 100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy())));
+        b.append(String.format(Locale.ROOT, "Accuracy on D_v \\ D_fail (%d images): **%.2f%% -> %.2f%%** (%+.2f points). "
+                        + "Whole test set: %.2f%% -> %.2f%%; failures of D_fail now right: %d of %d.%n%n",
+                before.total(), 100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy()),
+                100 * acc.beforeAll().accuracy(), 100 * acc.afterAll().accuracy(),
+                acc.afterAll().subset(acc.failures()).correct(), acc.failures().length));
         b.append("Target: ").append(o.target()).append(".\n\n");
         if (o.genotype() != null)
             b.append("Genotype (").append(o.genotype().changedEdges(specs)).append(" edges differ from the raw block): `")

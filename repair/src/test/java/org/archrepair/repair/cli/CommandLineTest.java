@@ -33,7 +33,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[]{"evaluate", "train"}) {
+        for (String cmd : new String[]{"repair", "localize", "evaluate", "train"}) {
             Run r = run(cmd, "--help");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("--device") && r.out().contains("--threads") && r.out().contains("--seed"), r.out());
