@@ -139,7 +139,7 @@ public final class RepairCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--level " + level + ": expected block or layer");
             }, partial, edgeNorm, alphaInit), block, unrolled);
             case "neuron", "layer", "block", "network" ->
-                    new WeightOnlyMethod(WeightOnlyMethod.Level.valueOf(method.toUpperCase(Locale.ROOT)));
+                    new WeightOnlyMethod(WeightOnlyMethod.Level.valueOf(method.toUpperCase(Locale.ROOT)), block);
             default -> throw new IllegalArgumentException("--method " + method
                     + ": expected archrepair, neuron, layer, block or network");
         };
@@ -150,7 +150,7 @@ public final class RepairCommand implements Callable<Integer> {
         RepairData spectrum = RepairData.of(p.data().trainSet(), p.data().source(), p.data().failureSet(), spectrumImages,
                 new Rng(common.seed).fork("spectrum"));
         Localization loc = LocalizeCommand.run(subject, backend, spectrum.repairSet(), p.data().failures(),
-                new Localizer.Config(Suspiciousness.TARANTULA, topK, Localizer.TABLE6_KS, 256, 128));
+                new Localizer.Config(Suspiciousness.TARANTULA, topK, Localizer.TABLE6_KS, 256, 128)).localization();
         Map<String, Object> provenance = new LinkedHashMap<>(subject.toJson());
         provenance.put("seed", common.seed);
         LocalizationReport.write(loc, provenance, out.resolve("localization"));

@@ -58,21 +58,28 @@ public final class Localizer {
     private Localizer() {
     }
 
+    /** A localization and the seconds of its two passes over the model. */
+    public record Timed(Localization localization, double spectrumSeconds, double gradientSeconds) {
+    }
+
     /**
      * Localize on net: spectra over spectrumSet (D_fail with a sample of D_t), gradients over
      * failures (D_fail). Both passes in eval mode; the model is left as it was.
      */
-    public static Localization run(Network net, Backend backend, ImageDataset spectrumSet, ImageDataset failures,
+    public static Timed run(Network net, Backend backend, ImageDataset spectrumSet, ImageDataset failures,
                                    Normalization normalization, Config config, Progress progress) {
         NeuronLayout layout = new NeuronLayout(net.candidateBlocks());
-        Rng unused = new Rng(0);                 // eval loaders neither shuffle nor augment
+        Rng rng = new Rng(0);                   // eval loaders neither shuffle nor augment: no randomness is drawn
         BatchLoader spectrumLoader = new BatchLoader(spectrumSet,
-                BatchLoader.Config.eval(config.spectrumBatch(), normalization), unused);
+                BatchLoader.Config.eval(config.spectrumBatch(), normalization), rng);
+        long t0 = System.nanoTime();
         Spectrum[] spectra = SpectrumPass.run(net, layout, backend, spectrumLoader, n -> progress.advance("spectrum", n));
+        long t1 = System.nanoTime();
         int gradBatch = GradientPass.batchSize(net, layout, config.gradientBatch());
-        BatchLoader failureLoader = new BatchLoader(failures, BatchLoader.Config.eval(gradBatch, normalization), unused);
+        BatchLoader failureLoader = new BatchLoader(failures, BatchLoader.Config.eval(gradBatch, normalization), rng);
         double[] g = GradientPass.run(net, layout, backend, failureLoader, n -> progress.advance("gradient", n));
-        return score(layout, spectra, g, config.measure(), config.k(), config.ks());
+        return new Timed(score(layout, spectra, g, config.measure(), config.k(), config.ks()), (t1 - t0) / 1e9,
+                (System.nanoTime() - t1) / 1e9);
     }
 
     /** Steps 1-5 on given spectra and gradients (flat neuron order of layout). */

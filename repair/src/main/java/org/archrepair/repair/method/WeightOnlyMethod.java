@@ -20,9 +20,13 @@ public final class WeightOnlyMethod implements RepairMethod {
     public enum Level { NEURON, LAYER, BLOCK, NETWORK }
 
     private final Level level;
+    private final String block;           // --block for the block level; null: the localization's choice
 
-    public WeightOnlyMethod(Level level) {
+    public WeightOnlyMethod(Level level, String block) {
+        if (block != null && level != Level.BLOCK)
+            throw new IllegalArgumentException("--block applies to archrepair and the block level, not " + level);
         this.level = level;
+        this.block = block;
     }
 
     @Override
@@ -35,7 +39,7 @@ public final class WeightOnlyMethod implements RepairMethod {
         return switch (level) {
             case NEURON -> Target.neuron(ctx.localization());
             case LAYER -> Target.layer(ctx.localization());
-            case BLOCK -> Target.block(ctx.localization());
+            case BLOCK -> block != null ? new Target("block", block, null, -1) : Target.block(ctx.localization());
             case NETWORK -> Target.network();
         };
     }

@@ -124,7 +124,7 @@ class PassesTest {
         Backend be = CpuBackend.fast(2);
         Network net = Models.create(model, new Init(be, new Rng(5)), 10);
         Localization loc = Localizer.run(net, be, noise(4, 6), noise(2, 7), Normalization.KUANGLIU,
-                new Localizer.Config(Suspiciousness.TARANTULA, 50, Localizer.TABLE6_KS, 4, 2), (p, n) -> { });
+                new Localizer.Config(Suspiciousness.TARANTULA, 50, Localizer.TABLE6_KS, 4, 2), (p, n) -> { }).localization();
         assertEquals(List.of(counts.split(" ")).stream().map(Integer::parseInt).toList(),
                 loc.blocks().stream().map(Localization.Block::neurons).toList());
         assertTrue(net.candidateBlocks().stream().map(CandidateBlock::name).toList().contains(loc.chosen()));
@@ -136,7 +136,7 @@ class PassesTest {
         Backend be = CpuBackend.fast(2);
         Network net = Models.create("densenet121", new Init(be, new Rng(5)), 10);
         Localization loc = Localizer.run(net, be, noise(3, 6), noise(2, 7), Normalization.KUANGLIU,
-                new Localizer.Config(Suspiciousness.TARANTULA, 50, Localizer.TABLE6_KS, 3, 2), (p, n) -> { });
+                new Localizer.Config(Suspiciousness.TARANTULA, 50, Localizer.TABLE6_KS, 3, 2), (p, n) -> { }).localization();
         assertEquals(29, loc.blocks().size());
         assertTrue(loc.blocks().stream().allMatch(b -> b.neurons() == 320));
         assertEquals("dense1.0-1", loc.blocks().get(0).name());

@@ -49,7 +49,7 @@ class RepairMethodTest {
         FailureSet f = FailureSet.sample(source, predictions, 3, new Rng(1));
         RepairData data = RepairData.of(train, source, f, 0, new Rng(2));
         Localization loc = Localizer.run(net, BE, data.repairSet(), data.failures(), Normalization.unit(3),
-                new Localizer.Config(Suspiciousness.TARANTULA, 20, List.of(10, 20), 32, 8), (p, n) -> { });
+                new Localizer.Config(Suspiciousness.TARANTULA, 20, List.of(10, 20), 32, 8), (p, n) -> { }).localization();
         return new Setup(net, data, loc);
     }
 
@@ -101,7 +101,7 @@ class RepairMethodTest {
     void neuronLevelChangesOneFilterOnly() throws IOException {
         Setup s = setup();
         Map<String, HostArray> before = StateDicts.toHost(s.net());
-        WeightOnlyMethod m = new WeightOnlyMethod(WeightOnlyMethod.Level.NEURON);
+        WeightOnlyMethod m = new WeightOnlyMethod(WeightOnlyMethod.Level.NEURON, null);
         Target t = m.target(context(s, dir, false, 0));
         m.repair(context(s, dir, false, 0));
         Map<String, HostArray> after = StateDicts.toHost(s.net());
@@ -122,7 +122,7 @@ class RepairMethodTest {
     void blockLevelTrainsTheBlockOnly() throws IOException {
         Setup s = setup();
         Map<String, HostArray> before = StateDicts.toHost(s.net());
-        WeightOnlyMethod m = new WeightOnlyMethod(WeightOnlyMethod.Level.BLOCK);
+        WeightOnlyMethod m = new WeightOnlyMethod(WeightOnlyMethod.Level.BLOCK, null);
         String block = m.target(context(s, dir, false, 0)).block();
         Outcome o = m.repair(context(s, dir, false, 0));
         assertTrue(o.history().size() <= BUDGET.totalEpochs());

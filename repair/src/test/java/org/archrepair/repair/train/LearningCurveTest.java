@@ -28,5 +28,6 @@ class LearningCurveTest {
         for (int x = 0; x < img.getWidth() && !red; x++)
             for (int y = 0; y < img.getHeight() && !red; y++) red = img.getRGB(x, y) == 0xffd62728;
         assertTrue(red, "no test-accuracy pixels");
+        assertTrue(java.nio.file.Files.readString(dir.resolve("curve.svg")).contains("<svg"), "the SVG beside the PNG");
     }
 }
