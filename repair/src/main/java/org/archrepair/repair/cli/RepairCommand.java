@@ -191,13 +191,14 @@ public final class RepairCommand implements Callable<Integer> {
         private int done;
 
         @Override
-        public void batch(String phase, int epoch, int epochs, int seen, int total, float loss, double accuracyOrEntropy) {
+        public void batch(String phase, int epoch, int epochs, int seen, int total, float loss, double accuracy,
+                          double entropy) {
             if (bar == null) {
                 bar = new ProgressBar(phase + " " + (epoch + 1) + "/" + epochs, total, "img");
                 done = 0;
             }
-            bar.advance(seen - done, String.format(Locale.ROOT, phase.equals("search") ? "loss %.3f, alpha entropy %.3f"
-                    : "loss %.3f, acc %.1f%%", loss, phase.equals("search") ? accuracyOrEntropy : 100 * accuracyOrEntropy));
+            bar.advance(seen - done, String.format(Locale.ROOT, "loss %.3f, acc %.1f%%", loss, 100 * accuracy)
+                    + (Double.isNaN(entropy) ? "" : String.format(Locale.ROOT, ", alpha entropy %.3f", entropy)));
             done = seen;
         }
 

@@ -108,7 +108,7 @@ final class FineTune {
                     correct += r.correct();
                     seen += r.size();
                     ctx.listener().batch(PHASE, epoch, maxEpochs, (int) seen, ctx.split().train().size(), r.loss(),
-                            (double) correct / seen);
+                            (double) correct / seen, Double.NaN);
                 }
             }
             long t1 = System.nanoTime();

@@ -26,15 +26,20 @@ public record RepairContext(Network net, Backend backend, RepairData data, Repai
 
     /** Progress of a repair. */
     public interface Listener {
-        /** After each batch: phase ("search", "finetune"), epoch (0-based) of epochs, examples done of total. */
-        void batch(String phase, int epoch, int epochs, int done, int total, float loss, double accuracy);
+        /**
+         * After each batch: phase ("search", "finetune"), epoch (0-based) of epochs, examples done of
+         * total, the batch's loss, the epoch's training accuracy so far, and the mean entropy of the
+         * edges' op weights (search; NaN otherwise).
+         */
+        void batch(String phase, int epoch, int epochs, int done, int total, float loss, double accuracy, double entropy);
 
         /** After each epoch. */
         void epoch(EpochLog log);
 
         Listener QUIET = new Listener() {
             @Override
-            public void batch(String phase, int epoch, int epochs, int done, int total, float loss, double accuracy) {
+            public void batch(String phase, int epoch, int epochs, int done, int total, float loss, double accuracy,
+                              double entropy) {
             }
 
             @Override

@@ -97,7 +97,7 @@ final class Search {
                     correct += r.correct();
                     seen += r.size();
                     ctx.listener().batch(PHASE, epoch, b.searchEpochs(), (int) seen, ctx.split().train().size(), r.loss(),
-                            space.meanEntropy());
+                            (double) correct / seen, space.meanEntropy());
                 }
             }
             long t2 = System.nanoTime();
