@@ -50,6 +50,7 @@ public final class RepairReport {
         json.put("test_set", Map.of("images", acc.beforeAll().total(), "before", acc.beforeAll().accuracy(),
                 "after", acc.afterAll().accuracy()));
         json.putAll(outcome.toJson());
+        if (outcome.genotype() != null) json.put("edges_changed", outcome.genotype().changedEdges(specs));
         json.put("seconds", phaseSeconds);
         json.putAll(settings);
         Reports.writeJson(dir.resolve("report.json"), json);
