@@ -36,19 +36,10 @@ public final class ArchRepairMethod implements RepairMethod {
     @Override
     public Target target(RepairContext ctx) {
         if (space.level() == SearchSpace.Level.LAYER) {
-            Target t = block == null ? Target.layer(ctx.localization()) : layerIn(ctx, block);
+            Target t = Target.layer(ctx.localization(), block);
             return new Target("archrepair-layer", t.block(), t.layer(), -1);
         }
         return new Target("archrepair-block", block != null ? block : ctx.localization().chosen(), null, -1);
-    }
-
-    /** The most suspicious layer inside a given block (--block with --level layer). */
-    private static Target layerIn(RepairContext ctx, String blockName) {
-        var loc = ctx.localization();
-        var inBlock = new org.archrepair.repair.localize.Localization(loc.measure(), loc.k(), loc.ks(),
-                loc.neurons().stream().filter(n -> n.block().equals(blockName)).toList(), List.of(loc.block(blockName)),
-                loc.meanGradient(), blockName, blockName, blockName);
-        return Target.layer(inBlock);
     }
 
     @Override

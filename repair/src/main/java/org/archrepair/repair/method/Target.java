@@ -22,10 +22,16 @@ public record Target(String level, String block, String layer, int channel) {
     }
 
     public static Target layer(Localization loc) {
+        return layer(loc, null);
+    }
+
+    /** The most suspicious layer among those of block (all blocks when null). */
+    public static Target layer(Localization loc, String block) {
         double eps = kth(loc);
         Map<String, double[]> byLayer = new LinkedHashMap<>();          // layer -> {count, sum}
         Map<String, String> blockOf = new LinkedHashMap<>();
         for (Localization.Neuron n : loc.neurons()) {
+            if (block != null && !n.block().equals(block)) continue;
             double[] c = byLayer.computeIfAbsent(n.layer(), k -> new double[2]);
             blockOf.put(n.layer(), n.block());
             if (n.sHat() >= eps) {
@@ -38,6 +44,7 @@ public record Target(String level, String block, String layer, int channel) {
             if (best == null || e.getValue()[0] > byLayer.get(best)[0]
                     || (e.getValue()[0] == byLayer.get(best)[0] && e.getValue()[1] > byLayer.get(best)[1]))
                 best = e.getKey();
+        if (best == null) throw new IllegalArgumentException("no candidate block '" + block + "' in the localization");
         return new Target("layer", blockOf.get(best), best, -1);
     }
 
