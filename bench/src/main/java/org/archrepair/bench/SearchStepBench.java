@@ -81,6 +81,15 @@ public class SearchStepBench {
     private Map<String, NDArray> m, v;
     private int adamSteps;
     private NDArray tx, tlabels;
+    private SearchSpace space;
+
+    SearchSpace space() {
+        return space;
+    }
+
+    TorchSearchNet20 twin() {
+        return twin;
+    }
 
     /** Our relaxed ResNet-20 (the peer's initial state) and its search space, on backend. */
     static SearchSpace relaxed(Network net, Backend backend) {
@@ -92,46 +101,54 @@ public class SearchStepBench {
     public void setUp(BenchmarkParams params) throws IOException {
         ImageBatch data = ImageBatch.cifar10OrRandom(batch);
         System.out.println("inputs: " + data.source());
-        if (Forks.runsPyTorch(params)) {
-            torch = Forks.pytorch(threads);
-            try (CpuBackend host = CpuBackend.reference()) {
-                Network net = ResNet20Peers.ours(host);
-                SearchSpace s = relaxed(net, host);
-                List<String> trainable = new ArrayList<>();
-                s.module().namedParameters().keySet().forEach(k -> trainable.add("layer3." + k));
-                Map<String, HostArray> alphas = new LinkedHashMap<>();
-                s.mixedEdges().forEach((k, e) -> alphas.put(k, new HostArray(e.alpha().shape(), e.alpha().toFloatArray())));
-                twin = new TorchSearchNet20(torch, StateDicts.toHost(net), trainable, alphas);
-            }
-            torchSgd = new TorchSgd(torch, twin.blockWeights(), LR, MOMENTUM, WEIGHT_DECAY);
-            adamState = torch.scope();
-            m = new LinkedHashMap<>();
-            v = new LinkedHashMap<>();
-            twin.alphas().forEach((k, a) -> {
-                m.put(k, adamState.zeros(a.getShape()));
-                v.put(k, adamState.zeros(a.getShape()));
-            });
-            tx = torch.array(data.images(), data.shape());
-            tlabels = torch.indices(data.labels(), batch, 1);
-        } else {
-            ours = Forks.ours(threads);
-            Network net = ResNet20Peers.ours(ours);
-            SearchSpace s = relaxed(net, ours);
-            Module block = s.module();
-            net.freeze();
-            block.unfreeze();
-            net.eval();
-            block.train(true);
-            List<Tensor> weights = block.parameters();
-            List<Tensor> arch = List.copyOf(s.architectureParameters().values());
-            Sgd sgd = new Sgd(weights, LR, MOMENTUM, WEIGHT_DECAY, false);
-            Adam adam = new Adam(List.of(new ParamGroup(arch, ARCH_LR, ARCH_DECAY)), BETA1, BETA2, EPS);
-            architect = new Architect(net, arch, adam, weights, sgd, false);
-            step = new TrainStep(net, weights, sgd, CLIP);
-            int[] idx = new int[batch];
-            train = new Batch(0, 0, data.images(), data.labels(), idx, ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
-            val = train;
+        if (Forks.runsPyTorch(params)) setUpPyTorch(Forks.pytorch(threads), data);
+        else setUpOurs(Forks.ours(threads), data);
+    }
+
+    /** The libtorch side on torch (which this benchmark then owns). */
+    void setUpPyTorch(Torch torch, ImageBatch data) {
+        this.torch = torch;
+        try (CpuBackend host = CpuBackend.reference()) {
+            Network net = ResNet20Peers.ours(host);
+            SearchSpace s = relaxed(net, host);
+            List<String> trainable = new ArrayList<>();
+            s.module().namedParameters().keySet().forEach(k -> trainable.add("layer3." + k));
+            Map<String, HostArray> alphas = new LinkedHashMap<>();
+            s.mixedEdges().forEach((k, e) -> alphas.put(k, new HostArray(e.alpha().shape(), e.alpha().toFloatArray())));
+            twin = new TorchSearchNet20(torch, StateDicts.toHost(net), trainable, alphas);
         }
+        torchSgd = new TorchSgd(torch, twin.blockWeights(), LR, MOMENTUM, WEIGHT_DECAY);
+        adamState = torch.scope();
+        m = new LinkedHashMap<>();
+        v = new LinkedHashMap<>();
+        twin.alphas().forEach((k, a) -> {
+            m.put(k, adamState.zeros(a.getShape()));
+            v.put(k, adamState.zeros(a.getShape()));
+        });
+        tx = torch.array(data.images(), data.shape());
+        tlabels = torch.indices(data.labels(), data.size(), 1);
+    }
+
+    /** Our side on backend (which this benchmark then owns). */
+    void setUpOurs(CpuBackend backend, ImageBatch data) {
+        ours = backend;
+        Network net = ResNet20Peers.ours(ours);
+        SearchSpace s = relaxed(net, ours);
+        space = s;
+        Module block = s.module();
+        net.freeze();
+        block.unfreeze();
+        net.eval();
+        block.train(true);
+        List<Tensor> weights = block.parameters();
+        List<Tensor> arch = List.copyOf(s.architectureParameters().values());
+        Sgd sgd = new Sgd(weights, LR, MOMENTUM, WEIGHT_DECAY, false);
+        Adam adam = new Adam(List.of(new ParamGroup(arch, ARCH_LR, ARCH_DECAY)), BETA1, BETA2, EPS);
+        architect = new Architect(net, arch, adam, weights, sgd, false);
+        step = new TrainStep(net, weights, sgd, CLIP);
+        int[] idx = new int[data.size()];
+        train = new Batch(0, 0, data.images(), data.labels(), idx, ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
+        val = train;
     }
 
     @Benchmark
