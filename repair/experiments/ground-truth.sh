@@ -6,6 +6,7 @@
 set -euo pipefail
 model=$1 weights=$2; shift 2
 ar=${ARCHREPAIR:-./archrepair} out=${OUT:-runs}/ground-truth-$model-$(basename "$weights" | cut -d. -f1)
+mkdir -p "$out"
 blocks=$(case $model in resnet20|resnet32|resnet44|resnet56|resnet110) echo layer1 layer2 layer3 ;; *) echo layer1 layer2 layer3 layer4 ;; esac)
 echo "| block | before | after | change (points) | seconds |"
 echo "|---|---:|---:|---:|---:|"

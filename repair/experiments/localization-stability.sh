@@ -5,6 +5,7 @@
 set -euo pipefail
 model=$1 weights=$2 data=${3:-../shared/data/cifar10}
 ar=${ARCHREPAIR:-./archrepair} out=${OUT:-runs}/stability-$model-$(basename "$weights" | cut -d. -f1)
+mkdir -p "$out"
 echo "| seed | failures per class | D_fail | chosen (Ŝ) | S alone | largest mean gradient | seconds |"
 echo "|---:|---:|---:|---|---|---|---:|"
 for seed in 1 2 3; do

@@ -7,6 +7,7 @@
 set -euo pipefail
 model=$1 weights=$2 seeds=$3; shift 3
 ar=${ARCHREPAIR:-./archrepair} out=${OUT:-runs}/methods-$model-$(basename "$weights" | cut -d. -f1)
+mkdir -p "$out"
 first=${seeds%%,*}
 runs=()
 for s in ${seeds//,/ }; do runs+=("block-s$s|--method block --seed $s" "archrepair-s$s|--method archrepair --seed $s"); done
