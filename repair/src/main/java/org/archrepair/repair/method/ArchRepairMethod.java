@@ -50,21 +50,22 @@ public final class ArchRepairMethod implements RepairMethod {
                 new Init(ctx.backend(), new Rng(ctx.seed()).fork("search-space")));
         RunCheckpoint.Saved saved = ctx.resume() ? RunCheckpoint.read(ctx.dir(), ctx.fingerprint()) : null;
         long t0 = System.nanoTime();
-        Search.Result searched = new Search.Result(List.of(), List.of());
+        Search.Result searched;
         Genotype g;
         if (saved == null || Search.PHASE.equals(saved.phase())) {
             searched = Search.run(ctx, s, unrolled, saved, Map.of());
             g = s.genotype();
-        } else {
+        } else {                                   // the search is done: its results are in the checkpoint
             g = Genotype.fromJson(Reports.JSON.readValue(saved.meta().get("genotype"), Map.class));
             searched = new Search.Result(saved.history().stream().filter(h -> h.phase().equals(Search.PHASE)).toList(),
-                    List.of());
+                    Search.readAlphas(saved.meta().getOrDefault("alpha_history", "[]")));
         }
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
         s.discretize(g);
         long t1 = System.nanoTime();
         FineTune.Result tuned = FineTune.run(ctx, new FineTune.Trainable(s.module().parameters(), List.of(s.module()), null),
-                ctx.budget().fineTuneEpochs(), saved, Map.of("genotype", Reports.json(g.toJson())), searched.history());
+                ctx.budget().fineTuneEpochs(), saved, Map.of("genotype", Reports.json(g.toJson()),
+                        "alpha_history", Reports.json(searched.alphaHistory())), searched.history());
         return new Outcome(name(), t.toString(), g, tuned.history(), searched.alphaHistory(), searchSeconds,
                 (System.nanoTime() - t1) / 1e9, tuned.stoppedEarly());
     }

@@ -121,7 +121,7 @@ final class Search {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, float[]>> readAlphas(String json) {
+    static List<Map<String, float[]>> readAlphas(String json) {
         try {
             List<Map<String, float[]>> out = new ArrayList<>();
             for (Map<String, List<Number>> epoch : (List<Map<String, List<Number>>>) Reports.JSON.readValue(json, List.class)) {

@@ -86,6 +86,7 @@ class RepairMethodTest {
         }
         assertEquals(4, kills);
         assertEquals(o.genotype(), last.genotype());
+        assertEquals(o.alphaHistory().size(), last.alphaHistory().size(), "the alpha history survives the kills");
         assertEquals(o.history().stream().map(EpochLog::valLoss).toList(), last.history().stream().map(EpochLog::valLoss).toList());
     }
 
