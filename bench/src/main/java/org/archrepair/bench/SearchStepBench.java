@@ -51,6 +51,8 @@ import java.util.concurrent.TimeUnit;
  * network in libtorch calls ({@link TorchSearchNet20}) from the same state, with a hand-written
  * Adam and clip in NDArray ops and DJL's SGD kernel. Both read the loss back each step.
  *
+ * {@code oursArchStep}, {@code oursWeightStep} and {@code oursForward} time the parts of our step.
+ *
  * <p>What this is not: a convergence run (the same two batches every step) nor data loading.
  */
 @State(Scope.Benchmark)
@@ -156,6 +158,28 @@ public class SearchStepBench {
         architect.step(ours, val, train);
         try (var ignored = architect.freezeArchitecture()) {
             return loss = step.run(ours, train).loss();
+        }
+    }
+
+    /** The breakdown: the architecture step alone (forward + backward to the alphas, Adam). */
+    @Benchmark
+    public float oursArchStep() {
+        return loss = architect.step(ours, val, train);
+    }
+
+    /** The breakdown: the weight step alone (forward + backward to the stage's weights, clip, SGD). */
+    @Benchmark
+    public float oursWeightStep() {
+        try (var ignored = architect.freezeArchitecture()) {
+            return loss = step.run(ours, train).loss();
+        }
+    }
+
+    /** The breakdown: the forward pass alone (the same modes, no graph recorded). */
+    @Benchmark
+    public float oursForward() {
+        try (var ignored = org.archrepair.engine.autograd.Autograd.noGrad()) {
+            return loss = architect.network().forward(Tensor.of(ours, train.images(), train.shape())).toFloatArray()[0];
         }
     }
 

@@ -49,6 +49,11 @@ public final class Architect {
         return adam;
     }
 
+    /** The network whose architecture this steps. */
+    public Network network() {
+        return net;
+    }
+
     /** One step on the validation batch (train: the weight step's batch, used when unrolled); returns the val loss. */
     public float step(Backend backend, Batch val, Batch train) {
         Gradients g;
