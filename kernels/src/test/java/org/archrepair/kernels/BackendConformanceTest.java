@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Longer than 600 lines on purpose: one primitive after another, in Backend's order, is the
  * easiest way to see that none is missing.
  *
- * <p>To add a backend (e.g. CUDA), add its name to {@link #backends()} and open it in
- * {@link #open(String)}; a backend that cannot start here should be left out with a printed reason.
+ * <p>Backends: the fast CPU paths with 1 and 2 threads, and the CUDA backend twice: over the stub
+ * driver that runs the real kernels on the CPU ("cuda-emulated", wherever g++ is) and on a GPU
+ * ("cuda"), each skipped with a printed reason where it cannot open ({@link TestDevices}).
  */
 class BackendConformanceTest {
 
@@ -47,21 +48,22 @@ class BackendConformanceTest {
     private static Backend ref;
 
     static Stream<String> backends() {
-        return Stream.of("cpu-fast-1", "cpu-fast-2");
+        return Stream.concat(Stream.of("cpu-fast-1", "cpu-fast-2"), TestDevices.cuda());
     }
 
-    static Backend open(String name) {
+    /** The backend under test; a CUDA one that cannot open here skips the test. */
+    static Backend device(String name) {
         return switch (name) {
-            case "cpu-fast-1" -> CpuBackend.fast(1);
-            case "cpu-fast-2" -> CpuBackend.fast(2);
-            default -> throw new IllegalArgumentException(name);
+            case "cpu-fast-1", "cpu-fast-2" -> OPEN.get(name);
+            default -> TestDevices.open(name);
         };
     }
 
     @BeforeAll
     static void start() {
         ref = CpuBackend.reference();
-        backends().forEach(n -> OPEN.put(n, open(n)));
+        OPEN.put("cpu-fast-1", CpuBackend.fast(1));
+        OPEN.put("cpu-fast-2", CpuBackend.fast(2));
     }
 
     @AfterAll
@@ -134,7 +136,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void memory(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] h = random(1000, 1);
         DeviceBuffer a = be.upload(h), z = be.allocateZeroed(DType.F32, 1000), ints = be.upload(new int[]{3, -1, 7});
         assertArrayEquals(h, get(a));
@@ -164,7 +166,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void unary(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] h = random(100_003, 2);                           // odd length: vector tails
         h[0] = Float.NaN;
         h[1] = -0f;
@@ -183,7 +185,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void reluBackward(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] yh = random(70_001, 3);
         yh[5] = 0f;
         Pair y = up(be, yh), dy = up(be, random(70_001, 4)), dx = zeros(be, 70_001);
@@ -209,7 +211,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void binary(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         broadcasts().forEach(shapes -> {
             BroadcastSpec spec = BroadcastSpec.of(shapes[0], shapes[1]);
             float[] ah = random((int) BroadcastSpec.volume(spec.aShape()), 5);
@@ -237,7 +239,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void sumTo(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         int[][][] cases = {
                 {{8, 16, 32, 32}, {1, 16, 1, 1}},   // conv bias / BN-style channel sums
                 {{8, 16, 32, 32}, {8, 16, 1, 1}},
@@ -260,7 +262,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void affineAxpyDot(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] xh = random(50_005, 10), yh = random(50_005, 11);
         Pair x = up(be, xh), y = up(be, yh);
         be.affine(x.t(), y.t(), -1.5f, 0.25f);
@@ -289,7 +291,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void sumOfSquaresAndClipping(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] xh = random(70_001, 12);
         Pair x = up(be, xh), acc = up(be, new float[]{0.5f});
         for (int twice = 0; twice < 2; twice++) {                  // accumulates
@@ -316,7 +318,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void argmaxAndCorrectCount(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         for (int cols : new int[]{1, 10, 37, 200}) {
             int rows = 130;
             float[] xh = random(rows * cols, 13 + cols);
@@ -357,7 +359,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void gemm(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         // (m, n, k) from a linear layer (batch 128, 64 -> 10), its two gradients, and an odd block with offsets.
         int[][] shapes = {{128, 10, 64}, {64, 10, 128}, {128, 64, 10}, {37, 29, 53}};
         int seed = 20;
@@ -384,7 +386,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void gemmAlphaZeroAndBetaZeroIgnoreTheirOperands(String name) {
-        ignoresOperands(OPEN.get(name));
+        ignoresOperands(device(name));
     }
 
     @Test
@@ -424,7 +426,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void convolution(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         convs().forEach(s -> {
             float[] xh = random((int) s.xLength(), 30), wh = random((int) s.wLength(), 31), gh = random((int) s.yLength(), 32);
             Pair x = up(be, xh), w = up(be, wh), dy = up(be, gh);
@@ -452,7 +454,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void pooling(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         Pool2dSpec[] specs = {
                 Pool2dSpec.of(4, 16, 32, 32, 3, 1, 1),   // DARTS max/avg_pool_3x3, stride 1
                 Pool2dSpec.of(4, 16, 32, 32, 3, 2, 1),   // DARTS reduction cell
@@ -506,7 +508,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void batchNorm(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         BatchNormSpec[] specs = {BatchNormSpec.of(8, 16, 1024), BatchNormSpec.of(8, 64, 64), BatchNormSpec.of(4, 512, 16),
                 new BatchNormSpec(5, 3, 7, 1e-3f, 0.2f), BatchNormSpec.of(16, 10, 1)};
         for (BatchNormSpec s : specs)
@@ -590,7 +592,7 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void softmaxAndLoss(String name) {
         // CIFAR-10, a width that is no multiple of any vector length, Tiny-ImageNet
-        for (int cols : new int[]{10, 37, 200}) softmaxAndLoss(OPEN.get(name), 128, cols);
+        for (int cols : new int[]{10, 37, 200}) softmaxAndLoss(device(name), 128, cols);
     }
 
     private static void softmaxAndLoss(Backend be, int rows, int cols) {
@@ -638,7 +640,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void channels(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         int n = 4, hw = 64;
         // concat of (n, 16) and (n, 24) channels into (n, 40), then the gradient split back with accumulation
         float[] a = random(n * 16 * hw, 70), d = random(n * 40 * hw, 71);
@@ -666,7 +668,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void mixedSum(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         int ops = 8, len = 4 * 16 * 32 * 32 + 3;                   // the 8 DARTS candidates on a 16x32x32 edge
         float[][] xs = new float[ops][];
         Pair[] xp = new Pair[ops];
@@ -703,7 +705,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void sgd(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         SgdSpec[] specs = {new SgdSpec(0.1f, 0f, 0f, 0f, false, true), new SgdSpec(0.1f, 0.9f, 0f, 5e-4f, false, true),
                 new SgdSpec(0.05f, 0.9f, 0f, 5e-4f, true, false), new SgdSpec(0.05f, 0.9f, 0.1f, 0f, false, false)};
         int len = 36_003;
@@ -726,7 +728,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void adam(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         AdamSpec[] specs = {new AdamSpec(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1), new AdamSpec(3e-4f, 0.5f, 0.999f, 1e-8f, 1e-3f, 7)};
         int len = 36_003;
         for (AdamSpec s : specs) {
@@ -757,6 +759,7 @@ class BackendConformanceTest {
     @TestFactory
     Stream<DynamicTest> argumentChecks() {
         List<Backend> all = new ArrayList<>(OPEN.values());
+        TestDevices.cuda().forEach(n -> TestDevices.tryOpen(n).ifPresent(all::add));
         all.add(ref);
         return all.stream().flatMap(be -> badCalls().stream().map(bad -> DynamicTest.dynamicTest(
                 be.name() + " " + be + ": " + bad.primitive(), rejects(be, bad))));
