@@ -3,8 +3,12 @@ package org.archrepair.engine;
 import org.archrepair.engine.autograd.Autograd;
 import org.archrepair.engine.autograd.Gradients;
 import org.archrepair.kernels.Backend;
-import org.archrepair.kernels.cpu.CpuBackend;
+import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
@@ -12,9 +16,21 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Accuracy counting, predictions and gradient norms computed on the device, against hand-computed values. */
+/**
+ * Accuracy counting, predictions and gradient norms computed on the device, against hand-computed
+ * values, on every test device ({@link TestDevices}).
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("org.archrepair.kernels.TestDevices#all")
 class MetricsOnDeviceTest {
-    private final Backend be = CpuBackend.reference();
+    @Parameter
+    String device;
+    private Backend be;
+
+    @BeforeEach
+    void openDevice() {
+        be = TestDevices.open(device);
+    }
 
     @Test
     void correctPredictionsAccumulateWithoutAHostRead() {

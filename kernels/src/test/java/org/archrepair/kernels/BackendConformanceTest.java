@@ -420,7 +420,8 @@ class BackendConformanceTest {
                 Conv2dSpec.of(2, 128, 8, 8, 256, 1, 2, 0, 1, 1),    // ResNet-18 1x1 projection (16x16 -> 8x8 input halves)
                 Conv2dSpec.of(2, 16, 32, 32, 16, 5, 1, 4, 2, 16),   // DARTS dil_conv_5x5 depthwise part
                 Conv2dSpec.of(2, 32, 16, 16, 32, 3, 2, 1, 1, 32),   // depthwise stride 2
-                Conv2dSpec.of(2, 16, 8, 8, 32, 3, 1, 1, 1, 4));     // grouped
+                Conv2dSpec.of(2, 16, 8, 8, 32, 3, 1, 1, 1, 4),      // grouped
+                Conv2dSpec.of(3, 32, 8, 8, 48, 1, 1, 0, 1, 2));     // 1x1 stride 1 (no im2col on the GPU), 2 groups
     }
 
     @ParameterizedTest

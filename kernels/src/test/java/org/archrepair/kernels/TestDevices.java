@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * The devices the parameterized suites run on, shared by the kernels and engine tests (engine reads
- * them from kernels' test jar): "cpu-reference", "cuda-emulated" (CudaBackend over the stub driver
+ * them from kernels' test jar): "cpu-reference", "cpu-fast-2", "cuda-emulated" (CudaBackend over the stub driver
  * that runs the real kernels on the CPU, built with g++; off with -Darchrepair.cuda.emulated=false)
  * and "cuda" (the first GPU; off with -Darchrepair.cuda.gpu=false). A device that cannot open here
  * is skipped, with the reason printed once; opened devices live until the JVM exits.
@@ -62,6 +62,7 @@ public final class TestDevices {
     private static Backend create(String name) {
         return switch (name) {
             case "cpu-reference" -> CpuBackend.reference();
+            case "cpu-fast-2" -> CpuBackend.fast(2);
             case "cuda-emulated" -> {
                 Assumptions.assumeTrue(!"false".equals(System.getProperty("archrepair.cuda.emulated")),
                         "-Darchrepair.cuda.emulated=false");

@@ -14,16 +14,21 @@ import org.archrepair.kernels.Conv2dSpec;
  *       needs no columns for the first two (x and dx are their own column matrices).</li>
  *   <li>With {@code -Darchrepair.cuda.conv=cudnn}: cuDNN for all three.</li>
  * </ul>
- * Chunks hold as many images as keep the column workspace within {@link #WORKSPACE_FLOATS}.
+ * Chunks hold as many images as keep the column workspace within {@code workspaceFloats}
+ * (-Darchrepair.cuda.convWorkspaceFloats, default 64 Mi floats = 256 MiB; one image's columns are
+ * always allowed).
  */
 final class CudaConv {
-    /** Floats of im2col workspace per chunk (256 MiB); one image's columns are always allowed. */
-    static final long WORKSPACE_FLOATS = 64L << 20;
+    static final long DEFAULT_WORKSPACE_FLOATS = 64L << 20;
 
     private final CudaContext gpu;
+    private final long workspaceFloats;
 
     CudaConv(CudaContext gpu) {
         this.gpu = gpu;
+        this.workspaceFloats = Long.getLong("archrepair.cuda.convWorkspaceFloats", DEFAULT_WORKSPACE_FLOATS);
+        if (workspaceFloats < 1)
+            throw new IllegalArgumentException("-Darchrepair.cuda.convWorkspaceFloats must be positive, got " + workspaceFloats);
     }
 
     /** The fields of struct ConvGeometry in src-cuda/common.cuh. */
@@ -33,8 +38,8 @@ final class CudaConv {
     }
 
     /** Images per chunk when one image needs perImage floats of workspace. */
-    static int chunk(Conv2dSpec s, long perImage) {
-        return (int) Math.max(1, Math.min(s.n(), WORKSPACE_FLOATS / perImage));
+    static int chunk(Conv2dSpec s, long perImage, long workspaceFloats) {
+        return (int) Math.max(1, Math.min(s.n(), workspaceFloats / perImage));
     }
 
     static boolean pointwise(Conv2dSpec s) {
@@ -56,7 +61,7 @@ final class CudaConv {
                             x + 4L * gi * cg * hw, hw, (long) s.c() * hw, 0f, y + 4L * gi * kg * pq, pq, (long) s.k() * pq, s.n());
                 return;
             }
-            int nc = chunk(s, (long) crs * pq);
+            int nc = chunk(s, (long) crs * pq, workspaceFloats);
             CachingAllocator.Block col = gpu.workspace(4L * crs * nc * pq);
             for (int start = 0; start < s.n(); start += nc) {
                 int count = Math.min(nc, s.n() - start);
@@ -86,7 +91,7 @@ final class CudaConv {
                             dy + 4L * gi * kg * pq, pq, (long) s.k() * pq, 0f, dx + 4L * gi * cg * hw, hw, (long) s.c() * hw, s.n());
                 return;
             }
-            int nc = chunk(s, (long) crs * pq);
+            int nc = chunk(s, (long) crs * pq, workspaceFloats);
             CachingAllocator.Block dcol = gpu.workspace(4L * crs * nc * pq);
             for (int start = 0; start < s.n(); start += nc) {
                 int count = Math.min(nc, s.n() - start);
@@ -111,7 +116,7 @@ final class CudaConv {
                     gpu.args().ints(geometry(s)).i32(s.n()).ptr(x).ptr(dy).ptr(dw));
         } else {
             int g = s.groups(), cg = s.c() / g, kg = s.k() / g, crs = cg * s.r() * s.s(), pq = s.p() * s.q();
-            int nc = chunk(s, (long) Math.max(crs, kg) * pq);
+            int nc = chunk(s, (long) Math.max(crs, kg) * pq, workspaceFloats);
             CachingAllocator.Block col = gpu.workspace(4L * crs * nc * pq), dyT = gpu.workspace(4L * kg * nc * pq);
             for (int start = 0; start < s.n(); start += nc) {
                 int count = Math.min(nc, s.n() - start), cols = count * pq;
