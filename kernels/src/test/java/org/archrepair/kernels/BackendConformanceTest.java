@@ -48,7 +48,7 @@ class BackendConformanceTest {
     private static Backend ref;
 
     static Stream<String> backends() {
-        return Stream.concat(Stream.of("cpu-fast-1", "cpu-fast-2"), TestDevices.cuda());
+        return Stream.concat(TestDevices.selected(Stream.of("cpu-fast-1", "cpu-fast-2")), TestDevices.cuda());
     }
 
     /** The backend under test; a CUDA one that cannot open here skips the test. */

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * that runs the real kernels on the CPU, built with g++; off with -Darchrepair.cuda.emulated=false)
  * and "cuda" (the first GPU; off with -Darchrepair.cuda.gpu=false). A device that cannot open here
  * is skipped, with the reason printed once; opened devices live until the JVM exits.
+ * -Darchrepair.test.devices=a,b keeps only those names in every list (the GPU run: "cuda").
  */
 public final class TestDevices {
     private static final Map<String, Backend> OPEN = new HashMap<>();
@@ -27,12 +28,20 @@ public final class TestDevices {
 
     /** The devices of the engine's suites: the scalar reference and the two CUDA ones. */
     public static Stream<String> all() {
-        return Stream.of("cpu-reference", "cuda-emulated", "cuda");
+        return selected(Stream.of("cpu-reference", "cuda-emulated", "cuda"));
     }
 
     /** The CUDA devices alone. */
     public static Stream<String> cuda() {
-        return Stream.of("cuda-emulated", "cuda");
+        return selected(Stream.of("cuda-emulated", "cuda"));
+    }
+
+    /** names, less those -Darchrepair.test.devices leaves out. */
+    public static Stream<String> selected(Stream<String> names) {
+        String only = System.getProperty("archrepair.test.devices", "");
+        if (only.isBlank()) return names;
+        java.util.Set<String> keep = java.util.Set.of(only.split(","));
+        return names.filter(keep::contains);
     }
 
     /** The device of that name, or the calling test is skipped with the reason it is unavailable. */
