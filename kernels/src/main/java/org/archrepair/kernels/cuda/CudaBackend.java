@@ -286,8 +286,8 @@ public final class CudaBackend implements Backend {
         CudaBuffer xb = f32(x, BroadcastSpec.volume(xShape), "x"), yb = f32(y, BroadcastSpec.volume(yShape), "y");
         int outputs = n(yb.length());
         int[] plan = BroadcastPlan.sumTo(xShape, yShape);
-        if (plan == null) {
-            args();
+        if (plan == null) {                                       // nothing to reduce: a copy
+            gpu.makeCurrent();
             gpu.copy(yb.ptr(), xb.ptr(), 4L * outputs);
         } else if (outputs > 0) {
             gpu.launch(Kernel.SUM_TO, LaunchGeometry.blockPerOutput(outputs, gpu.multiprocessors),
@@ -319,7 +319,7 @@ public final class CudaBackend implements Backend {
         CudaBuffer ab = f32(a, "a"), bb = f32(b, ab.length(), "b");
         int n = n(ab.length());
         if (n == 0) return 0;
-        LaunchGeometry g = LaunchGeometry.partialSums(n, gpu.multiprocessors, 1);
+        LaunchGeometry g = LaunchGeometry.partialSums(n, gpu.multiprocessors);
         CachingAllocator.Block partials = workspace(g.gridX() + 1L);
         long result = partials.ptr() + 4L * g.gridX();
         gpu.launch(Kernel.DOT_PARTIAL, g, args().ptr(ab.ptr()).ptr(bb.ptr()).i32(n).ptr(partials.ptr()));
@@ -349,7 +349,7 @@ public final class CudaBackend implements Backend {
         CudaBuffer xb = f32(x, "x"), ab = f32(acc, 1, "acc");
         int n = n(xb.length());
         if (n > 0) {
-            LaunchGeometry g = LaunchGeometry.partialSums(n, gpu.multiprocessors, 1);
+            LaunchGeometry g = LaunchGeometry.partialSums(n, gpu.multiprocessors);
             CachingAllocator.Block partials = workspace(g.gridX());
             gpu.launch(Kernel.DOT_PARTIAL, g, args().ptr(xb.ptr()).ptr(xb.ptr()).i32(n).ptr(partials.ptr()));
             sumPartials(partials.ptr(), g.gridX(), 1, 1f, ab.ptr(), true);
@@ -696,7 +696,7 @@ public final class CudaBackend implements Backend {
             if (n == 0) {
                 fill(dwb, 0f);
             } else {
-                LaunchGeometry g = LaunchGeometry.partialSums(n, gpu.multiprocessors, 1);
+                LaunchGeometry g = LaunchGeometry.partialSums(n, gpu.multiprocessors);
                 CachingAllocator.Block partials = workspace((long) xs.length * g.gridX());
                 for (int k0 = 0; k0 < xs.length; k0 += MIXED_PER_LAUNCH) {
                     int count = Math.min(MIXED_PER_LAUNCH, xs.length - k0);

@@ -40,9 +40,9 @@ record LaunchGeometry(int gridX, int gridY, int block) {
     }
 
     /** The first pass of a two-pass sum of n elements: at most MAX_PARTIALS blocks of at least MIN_PER_BLOCK elements. */
-    static LaunchGeometry partialSums(long n, int sms, int gridY) {
+    static LaunchGeometry partialSums(long n, int sms) {
         long blocks = Math.min(Math.min(ceil(n, MIN_PER_BLOCK), (long) BLOCKS_PER_SM * sms), MAX_PARTIALS);
-        return new LaunchGeometry((int) Math.max(blocks, 1), gridY, BLOCK);
+        return new LaunchGeometry((int) Math.max(blocks, 1), 1, BLOCK);
     }
 
     /** The second pass: one block per segment of partials. */

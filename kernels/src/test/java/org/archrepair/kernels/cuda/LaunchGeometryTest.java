@@ -30,11 +30,11 @@ class LaunchGeometryTest {
 
     @Test
     void partialSumsLeaveFewPartialsOfEnoughElements() {
-        assertEquals(1, LaunchGeometry.partialSums(1, H200_SMS, 1).gridX());
-        assertEquals(49, LaunchGeometry.partialSums(50_000, H200_SMS, 1).gridX());       // ceil(50000 / 1024)
-        LaunchGeometry big = LaunchGeometry.partialSums(11_000_000, H200_SMS, 1);         // ResNet-18's parameters
+        assertEquals(1, LaunchGeometry.partialSums(1, H200_SMS).gridX());
+        assertEquals(49, LaunchGeometry.partialSums(50_000, H200_SMS).gridX());          // ceil(50000 / 1024)
+        LaunchGeometry big = LaunchGeometry.partialSums(11_000_000, H200_SMS);            // ResNet-18's parameters
         assertEquals(LaunchGeometry.MAX_PARTIALS, big.gridX());
-        assertEquals(8, LaunchGeometry.partialSums(50_000, H200_SMS, 8).gridY());
+        assertEquals(256, big.block());
     }
 
     @Test
