@@ -54,11 +54,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Split which = switch (split) {
-            case "test" -> Split.TEST;
-            case "train" -> Split.TRAIN;
-            default -> throw new IllegalArgumentException("--split " + split + ": expected test or train");
-        };
+        Split which = parseSplit(split);
         model.name();
         try (Backend backend = common.openBackend()) {
             Path file = weightsFile();
@@ -82,6 +78,14 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    static Split parseSplit(String split) {
+        return switch (split) {
+            case "test" -> Split.TEST;
+            case "train" -> Split.TRAIN;
+            default -> throw new IllegalArgumentException("--split " + split + ": expected test or train");
+        };
     }
 
     private Path weightsFile() throws IOException {
