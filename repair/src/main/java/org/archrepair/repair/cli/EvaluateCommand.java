@@ -15,6 +15,9 @@ import org.archrepair.models.data.ImageDataset;
 import org.archrepair.models.data.Split;
 import org.archrepair.repair.eval.Accuracy;
 import org.archrepair.repair.eval.Evaluator;
+import org.archrepair.repair.corrupt.RobustnessChart;
+import org.archrepair.repair.corrupt.RobustnessEvaluation;
+import org.archrepair.repair.corrupt.RobustnessReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,6 +25,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -52,6 +57,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
+    @Option(names = "--corruptions", paramLabel = "DIR", description = "Also evaluate on every <corruption>.npy of DIR "
+            + "(the CIFAR-10-C layout: ours from archrepair corrupt, or the published files): accuracy per corruption "
+            + "and severity and the mean corruption accuracy; with --json also FILE's \"corruptions\" section and "
+            + "<FILE stem>-corruptions.csv (RobustBench's layout), .png and .svg (bar chart).")
+    Path corruptions;
+
+    @Option(names = "--mce-baseline", paramLabel = "FILE", description = "With --corruptions: the --json report of an "
+            + "earlier evaluate --corruptions run of the baseline model; adds CE per corruption, mCE and relative mCE.")
+    Path mceBaseline;
+
     @Override
     public Integer call() throws Exception {
         Split which = parseSplit(split);
@@ -70,14 +85,48 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             System.out.println(model.model + " (" + file + ") on " + set.name() + ", device " + backend.name());
             System.out.print(acc.table());
+            RobustnessReport robust = corruptions == null ? null : robustness(net, backend, set, acc);
             if (json != null) {
                 Map<String, Object> report = acc.toJson(model.model);
                 report.put("weights", file.toString());
                 report.put("dataset", set.name());
+                if (robust != null) report.put("corruptions", robust.toJson(baseline(), String.valueOf(mceBaseline)));
                 AtomicFile.writeString(json, Json.writePretty(report));
+                if (robust != null) {
+                    String stem = json.getFileName().toString().replaceFirst("\\.json$", "") + "-corruptions";
+                    AtomicFile.writeString(json.resolveSibling(stem + ".csv"), robust.csv());
+                    RobustnessChart.write(robust, json.resolveSibling(stem));
+                }
             }
         }
         return 0;
+    }
+
+    /** Accuracy per corruption and severity of --corruptions, printed as a table. */
+    private RobustnessReport robustness(Network net, Backend backend, ImageDataset clean, Accuracy acc) throws IOException {
+        if (mceBaseline != null && !Files.isRegularFile(mceBaseline))
+            throw new IOException("--mce-baseline " + mceBaseline + ": no such file");
+        RobustnessReport baseline = baseline();
+        List<ProgressBar> open = new ArrayList<>();
+        RobustnessReport r;
+        try {
+            r = RobustnessEvaluation.run(model.model, net, backend, model.normalization(), batch, common.seed,
+                    corruptions, clean.classes(), acc.accuracy(), set -> {
+                        open.forEach(ProgressBar::close);
+                        open.clear();
+                        ProgressBar bar = new ProgressBar(set.corruption(), set.images().size(), "img");
+                        open.add(bar);
+                        return n -> bar.advance(n, null);
+                    });
+        } finally {
+            open.forEach(ProgressBar::close);
+        }
+        System.out.print(r.table(baseline));
+        return r;
+    }
+
+    private RobustnessReport baseline() throws IOException {
+        return mceBaseline == null ? null : RobustnessReport.fromEvaluateJson(mceBaseline);
     }
 
     static Split parseSplit(String split) {
