@@ -81,7 +81,8 @@ public final class CorruptCommand implements Callable<Integer> {
             return 0;
         }
         Map<String, Object> manifest = manifest(set, levels, textures);
-        Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Object> seconds = new LinkedHashMap<>();
+        if (manifest.get("seconds") instanceof Map<?, ?> old) old.forEach((k, v) -> seconds.put((String) k, v));
         for (Corruption c : chosen) {
             long start = System.nanoTime();
             byte[] chw;
@@ -94,7 +95,7 @@ public final class CorruptCommand implements Callable<Integer> {
             }
             double generated = (System.nanoTime() - start) / 1e9;
             Npy.writeImages(out.resolve(c.id() + ".npy"), chw, levels.size() * set.size(), set.channels(), set.height(), set.width());
-            seconds.put(c.id(), generated);
+            seconds.put(c.id(), generated);   // generation only, without writing the file
             System.out.printf("%-18s %,d images in %.1f s (%,.0f images/s on %d threads)%n", c.id(),
                     levels.size() * set.size(), generated, levels.size() * set.size() / generated, common.threads());
         }
@@ -105,7 +106,7 @@ public final class CorruptCommand implements Callable<Integer> {
         manifest.put("corruptions", merged((List<?>) manifest.get("corruptions"), chosen));
         manifest.put("seconds", seconds);
         AtomicFile.writeString(out.resolve(CorruptionFolder.MANIFEST), Json.writePretty(manifest));
-        System.out.printf("total %.1f s; wrote %s%n", seconds.values().stream().mapToDouble(Double::doubleValue).sum(), out);
+        System.out.printf("total %.1f s; wrote %s%n", chosen.stream().mapToDouble(c -> (Double) seconds.get(c.id())).sum(), out);
         return 0;
     }
 
@@ -160,6 +161,7 @@ public final class CorruptCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("--out " + out + " already holds corruptions with " + key + " "
                             + old.get(key) + ", this run has " + m.get(key) + "; use another folder");
             m.put("corruptions", old.get("corruptions"));
+            m.put("seconds", old.get("seconds"));
             if (old.get("frost") != null) m.put("frost", old.get("frost"));
         }
         if (textures != null) m.put("frost", textures.source());

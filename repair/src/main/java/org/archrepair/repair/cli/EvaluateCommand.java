@@ -71,6 +71,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Split which = parseSplit(split);
         model.name();
+        if (mceBaseline != null && corruptions == null) throw new IllegalArgumentException("--mce-baseline needs --corruptions DIR");
+        RobustnessReport baseline = mceBaseline == null ? null : RobustnessReport.fromEvaluateJson(mceBaseline);
         try (Backend backend = common.openBackend()) {
             Path file = weightsFile();
             if (!Files.isRegularFile(file)) throw new IOException("--weights " + file + ": no such file");
@@ -85,12 +87,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             System.out.println(model.model + " (" + file + ") on " + set.name() + ", device " + backend.name());
             System.out.print(acc.table());
-            RobustnessReport robust = corruptions == null ? null : robustness(net, backend, set, acc);
+            RobustnessReport robust = corruptions == null ? null : robustness(net, backend, set, acc, baseline);
             if (json != null) {
                 Map<String, Object> report = acc.toJson(model.model);
                 report.put("weights", file.toString());
                 report.put("dataset", set.name());
-                if (robust != null) report.put("corruptions", robust.toJson(baseline(), String.valueOf(mceBaseline)));
+                if (robust != null) report.put("corruptions", robust.toJson(baseline, String.valueOf(mceBaseline)));
                 AtomicFile.writeString(json, Json.writePretty(report));
                 if (robust != null) {
                     String stem = json.getFileName().toString().replaceFirst("\\.json$", "") + "-corruptions";
@@ -103,10 +105,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Accuracy per corruption and severity of --corruptions, printed as a table. */
-    private RobustnessReport robustness(Network net, Backend backend, ImageDataset clean, Accuracy acc) throws IOException {
-        if (mceBaseline != null && !Files.isRegularFile(mceBaseline))
-            throw new IOException("--mce-baseline " + mceBaseline + ": no such file");
-        RobustnessReport baseline = baseline();
+    private RobustnessReport robustness(Network net, Backend backend, ImageDataset clean, Accuracy acc,
+                                        RobustnessReport baseline) throws IOException {
         List<ProgressBar> open = new ArrayList<>();
         RobustnessReport r;
         try {
@@ -123,10 +123,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         System.out.print(r.table(baseline));
         return r;
-    }
-
-    private RobustnessReport baseline() throws IOException {
-        return mceBaseline == null ? null : RobustnessReport.fromEvaluateJson(mceBaseline);
     }
 
     static Split parseSplit(String split) {

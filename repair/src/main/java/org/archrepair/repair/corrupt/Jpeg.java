@@ -4,6 +4,7 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
@@ -65,10 +66,12 @@ final class Jpeg {
             t.setUserObject(scaled(id == 0 ? JPEGQTable.K1Luminance : JPEGQTable.K2Chrominance, quality));
         }
         meta.setFromTree(NATIVE_FORMAT, root);
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_COPY_FROM_METADATA);   // else the writer's quality 0.75 tables win
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
         try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
-            writer.write(null, new IIOImage(img, null, meta), null);
+            writer.write(null, new IIOImage(img, null, meta), param);
         } finally {
             writer.reset();
         }

@@ -110,6 +110,7 @@ public record RobustnessReport(String model, String folder, double cleanAccuracy
 
     /** The report of an earlier {@code evaluate --corruptions --json FILE} run, as an mCE baseline. */
     public static RobustnessReport fromEvaluateJson(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException("--mce-baseline " + file + ": no such file");
         try {
             Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(file));
             if (!(root.get("corruptions") instanceof Map<?, ?> section))
