@@ -18,6 +18,11 @@ import java.util.stream.Stream;
  * 1..5 (50,000 images per file); a folder written by {@code archrepair corrupt} also has a
  * {@code manifest.json} whose {@code "severities"} says which ones it holds.
  *
+ * <p>The published Tiny-ImageNet-C is not in that layout but in folders of 64 x 64 JPEG images,
+ * {@code <corruption>/<severity>/<wnid>/*.JPEG}; a folder without labels.npy is read that way,
+ * labels numbered by the sorted wnids (as torchvision's ImageFolder and {@link TinyImageNet} do),
+ * images in wnid then file name order, severities in ascending order.
+ *
  * <p>What it is not: a generator (see the repair module's {@code corrupt} package) and it holds
  * nothing in memory between calls: each {@link #load} reads one corruption (153.6 MB for a CIFAR-10
  * corruption at five severities).
@@ -61,14 +66,18 @@ public final class CorruptionFolder {
      */
     public static List<String> corruptions(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException("corruption folder " + dir + " does not exist");
-        if (!Files.isRegularFile(dir.resolve(LABELS)))
-            throw new IOException(dir + " is not a corruption folder in the CIFAR-10-C layout: it has no " + LABELS);
+        boolean npy = Files.isRegularFile(dir.resolve(LABELS));
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy") && !n.equals(LABELS))
-                    .map(n -> n.substring(0, n.length() - 4)).forEach(names::add);
+            if (npy)
+                files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy") && !n.equals(LABELS))
+                        .map(n -> n.substring(0, n.length() - 4)).forEach(names::add);
+            else
+                files.filter(p -> !jpegSeverities(p).isEmpty()).map(p -> p.getFileName().toString()).forEach(names::add);
         }
-        if (names.isEmpty()) throw new IOException(dir + " has " + LABELS + " but no <corruption>.npy file");
+        if (names.isEmpty())
+            throw new IOException(dir + " is not a corruption folder: it has neither " + LABELS + " with <corruption>.npy "
+                    + "files (CIFAR-10-C) nor <corruption>/<severity>/<wnid>/ image folders (Tiny-ImageNet-C)");
         names.sort(Comparator.comparingInt((String n) -> STANDARD.contains(n) ? STANDARD.indexOf(n) : STANDARD.size())
                 .thenComparing(Comparator.naturalOrder()));
         return names;
@@ -76,6 +85,8 @@ public final class CorruptionFolder {
 
     /** One corruption of the folder; classes name the labels (the clean dataset's classes). */
     public static Corrupted load(Path dir, String corruption, List<String> classes) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(LABELS)) && Files.isDirectory(dir.resolve(corruption)))
+            return loadJpegFolders(dir, corruption, classes);
         Path file = dir.resolve(corruption + ".npy");
         if (!Files.isRegularFile(file))
             throw new IOException("no corruption '" + corruption + "' in " + dir + " (no " + file.getFileName()
@@ -96,6 +107,47 @@ public final class CorruptionFolder {
         ImageDataset set = new ImageDataset(dir.getFileName() + "/" + corruption, im.chw(), labels, classes,
                 im.channels(), im.height(), im.width());
         return new Corrupted(corruption, set, severityOf, severities);
+    }
+
+    /** The severity folders 1..5 of a Tiny-ImageNet-C corruption folder, ascending; empty if it is not one. */
+    private static List<Integer> jpegSeverities(Path corruption) {
+        List<Integer> out = new ArrayList<>();
+        for (int s : ALL_SEVERITIES) if (Files.isDirectory(corruption.resolve(Integer.toString(s)))) out.add(s);
+        return out;
+    }
+
+    private static Corrupted loadJpegFolders(Path dir, String corruption, List<String> classes) throws IOException {
+        List<Integer> severities = jpegSeverities(dir.resolve(corruption));
+        if (severities.isEmpty()) throw new IOException(dir.resolve(corruption) + " has no severity folders 1..5");
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>(), severityOf = new ArrayList<>();
+        List<String> wnids = null;
+        for (int s : severities) {
+            Path level = dir.resolve(corruption).resolve(Integer.toString(s));
+            List<String> ids;
+            try (Stream<Path> sub = Files.list(level)) {
+                ids = sub.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+            }
+            if (wnids == null) wnids = ids;
+            else if (!wnids.equals(ids)) throw new IOException(level + " has other class folders than severity " + severities.getFirst());
+            if (ids.size() != classes.size())
+                throw new IOException(level + " has " + ids.size() + " class folders, the clean dataset " + classes.size() + " classes");
+            for (int c = 0; c < ids.size(); c++)
+                try (Stream<Path> images = Files.list(level.resolve(ids.get(c)))) {
+                    for (Path p : images.filter(TinyImageNet::isImage).sorted().toList()) {
+                        files.add(p);
+                        labels.add(c);
+                        severityOf.add(s);
+                    }
+                }
+        }
+        if (files.size() % severities.size() != 0)
+            throw new IOException(dir.resolve(corruption) + " holds " + files.size() + " images, not the same number per severity");
+        byte[] pixels = TinyImageNet.decodeAll(files, Progress.NONE);
+        ImageDataset set = new ImageDataset(dir.getFileName() + "/" + corruption, pixels,
+                labels.stream().mapToInt(Integer::intValue).toArray(), classes, TinyImageNet.CHANNELS, TinyImageNet.SIDE,
+                TinyImageNet.SIDE);
+        return new Corrupted(corruption, set, severityOf.stream().mapToInt(Integer::intValue).toArray(), severities);
     }
 
     /** The severities a file holds: the manifest's list, else 1..5 (the published layout). */

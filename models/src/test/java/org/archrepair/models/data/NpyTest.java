@@ -151,4 +151,30 @@ class NpyTest {
         e = assertThrows(IOException.class, () -> CorruptionFolder.load(dir, "fog", classes));
         assertTrue(e.getMessage().contains("10 images but"), e.getMessage());
     }
+
+    /** The published Tiny-ImageNet-C layout: <corruption>/<severity>/<wnid>/images, labels by sorted wnid. */
+    @Test
+    void tinyImageNetCJpegFolders() throws Exception {
+        Path root = dir.resolve("Tiny-ImageNet-C");
+        for (int s : new int[]{1, 3})
+            for (String wnid : new String[]{"n02", "n01"})
+                for (String file : new String[]{"b.png", "a.png"}) {
+                    Path p = root.resolve("fog").resolve(Integer.toString(s)).resolve(wnid).resolve(file);
+                    Files.createDirectories(p.getParent());
+                    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+                    int grey = 10 * s + (wnid.equals("n02") ? 5 : 0) + (file.equals("b.png") ? 1 : 0);
+                    for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) img.setRGB(x, y, grey * 0x010101);
+                    javax.imageio.ImageIO.write(img, "png", p.toFile());
+                }
+        Files.createDirectories(root.resolve("notes"));
+        assertEquals(List.of("fog"), CorruptionFolder.corruptions(root));
+        CorruptionFolder.Corrupted fog = CorruptionFolder.load(root, "fog", List.of("first", "second"));
+        assertEquals(List.of(1, 3), fog.severities());
+        assertArrayEquals(new int[]{0, 0, 1, 1, 0, 0, 1, 1}, fog.images().labels());
+        assertArrayEquals(new int[]{1, 1, 1, 1, 3, 3, 3, 3}, fog.severityOf());
+        int[] expected = {10, 11, 15, 16, 30, 31, 35, 36};   // severity, then wnid, then file name order
+        for (int i = 0; i < 8; i++) assertEquals(expected[i], fog.images().pixel(i, 1, 40, 20));
+        IOException e = assertThrows(IOException.class, () -> CorruptionFolder.load(root, "fog", List.of("a", "b", "c")));
+        assertTrue(e.getMessage().contains("2 class folders"), e.getMessage());
+    }
 }

@@ -36,6 +36,9 @@ final class Jpeg {
     private static final String NATIVE_FORMAT = "javax_imageio_jpeg_image_1.0";
     private static final ThreadLocal<ImageWriter> WRITER = ThreadLocal.withInitial(
             () -> ImageIO.getImageWritersByFormatName("jpeg").next());
+    private static final int[] QUALITY_ORDER = java.util.stream.IntStream.of(QUALITY).sorted().toArray();
+    /** Per thread, the metadata (with the quantization tables) of each quality, built on first use. */
+    private static final ThreadLocal<IIOMetadata[]> METADATA = ThreadLocal.withInitial(() -> new IIOMetadata[QUALITY.length]);
     private static final ThreadLocal<ImageReader> READER = ThreadLocal.withInitial(
             () -> ImageIO.getImageReadersByFormatName("jpeg").next());
 
@@ -57,15 +60,11 @@ final class Jpeg {
         for (int i = 0; i < PLANE; i++)
             for (int c = 0; c < 3; c++) bgr[i * 3 + 2 - c] = x[c * PLANE + i];
         ImageWriter writer = WRITER.get();
-        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
-        IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(NATIVE_FORMAT);
-        NodeList tables = root.getElementsByTagName("dqtable");
-        for (int i = 0; i < tables.getLength(); i++) {
-            IIOMetadataNode t = (IIOMetadataNode) tables.item(i);
-            int id = Integer.parseInt(t.getAttribute("qtableId"));
-            t.setUserObject(scaled(id == 0 ? JPEGQTable.K1Luminance : JPEGQTable.K2Chrominance, quality));
-        }
-        meta.setFromTree(NATIVE_FORMAT, root);
+        IIOMetadata[] metadata = METADATA.get();
+        int q = java.util.Arrays.binarySearch(QUALITY_ORDER, quality);
+        if (q < 0) throw new IllegalArgumentException("JPEG quality " + quality + " is not one of " + java.util.Arrays.toString(QUALITY));
+        if (metadata[q] == null) metadata[q] = metadata(writer, img, quality);
+        IIOMetadata meta = metadata[q];
         ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(ImageWriteParam.MODE_COPY_FROM_METADATA);   // else the writer's quality 0.75 tables win
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
@@ -76,6 +75,20 @@ final class Jpeg {
             writer.reset();
         }
         return bytes.toByteArray();
+    }
+
+    /** The writer's default metadata for the image with the quantization tables replaced by libjpeg's for quality. */
+    private static IIOMetadata metadata(ImageWriter writer, BufferedImage img, int quality) throws IOException {
+        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), null);
+        IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(NATIVE_FORMAT);
+        NodeList tables = root.getElementsByTagName("dqtable");
+        for (int i = 0; i < tables.getLength(); i++) {
+            IIOMetadataNode t = (IIOMetadataNode) tables.item(i);
+            int id = Integer.parseInt(t.getAttribute("qtableId"));
+            t.setUserObject(scaled(id == 0 ? JPEGQTable.K1Luminance : JPEGQTable.K2Chrominance, quality));
+        }
+        meta.setFromTree(NATIVE_FORMAT, root);
+        return meta;
     }
 
     static byte[] decode(byte[] jpeg) throws IOException {

@@ -28,10 +28,10 @@ final class Noise {
 
     static byte[] shot(byte[] x, int severity, Rng rng) {
         int c = SHOT_C[severity - 1];
-        double[][] cdfs = PoissonTables.FOR_SEVERITY[severity - 1];
+        PoissonTables.Table[] tables = PoissonTables.FOR_SEVERITY[severity - 1];
         byte[] out = new byte[x.length];
         for (int i = 0; i < x.length; i++) {
-            int k = PoissonTables.sample(cdfs[x[i] & 0xff], rng.nextDouble());
+            int k = tables[x[i] & 0xff].sample(rng.nextDouble());
             out[i] = (byte) (int) (clip01((double) k / c) * 255);
         }
         return out;
@@ -47,20 +47,44 @@ final class Noise {
 
     /**
      * Exact Poisson sampling by inverting the CDF. The rate x c has only 256 values per severity (x is
-     * a byte / 255), so each gets its CDF table once; a draw is one uniform and a binary search
-     * (about 10 steps for the largest rate, 500), several times faster than a rejection sampler.
+     * a byte / 255), so each gets its CDF table once, with a guide table (the first candidate for each
+     * 1/64 of the unit interval) so that a draw is one uniform and two or three comparisons.
      */
     static final class PoissonTables {
-        static final double[][][] FOR_SEVERITY = new double[SHOT_C.length][][];
+        static final Table[][] FOR_SEVERITY = new Table[SHOT_C.length][];
+        private static final int GUIDE = 64;
 
         static {
             for (int s = 0; s < SHOT_C.length; s++) {
-                FOR_SEVERITY[s] = new double[256][];
-                for (int v = 0; v < 256; v++) FOR_SEVERITY[s][v] = cdf(v / 255.0 * SHOT_C[s]);
+                FOR_SEVERITY[s] = new Table[256];
+                for (int v = 0; v < 256; v++) FOR_SEVERITY[s][v] = new Table(cdf(v / 255.0 * SHOT_C[s]));
             }
         }
 
         private PoissonTables() {
+        }
+
+        /** cdf[k] = P(K <= k); guide[g] = the smallest k with cdf[k] > g / GUIDE. */
+        record Table(double[] cdf, int[] guide) {
+            Table(double[] cdf) {
+                this(cdf, guide(cdf));
+            }
+
+            private static int[] guide(double[] cdf) {
+                int[] g = new int[GUIDE];
+                for (int i = 0, k = 0; i < GUIDE; i++) {
+                    while (k < cdf.length - 1 && cdf[k] <= (double) i / GUIDE) k++;
+                    g[i] = k;
+                }
+                return g;
+            }
+
+            /** The smallest k with cdf[k] > u (the last k if rounding left u above the table). */
+            int sample(double u) {
+                int k = guide[(int) (u * GUIDE)];
+                while (k < cdf.length - 1 && cdf[k] <= u) k++;
+                return k;
+            }
         }
 
         /** P(K <= k) for k = 0, 1, ... until the remaining mass is below 1e-18 and k is past the mean. */
@@ -77,17 +101,6 @@ final class Noise {
                 out[k] = sum;
             }
             return java.util.Arrays.copyOf(out, k + 1);
-        }
-
-        /** The smallest k with cdf[k] > u (the last k if rounding left u above the table). */
-        static int sample(double[] cdf, double u) {
-            int lo = 0, hi = cdf.length - 1;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (cdf[mid] > u) hi = mid;
-                else lo = mid + 1;
-            }
-            return lo;
         }
     }
 }
