@@ -81,7 +81,7 @@ final class Blurs {
         for (int i = 0; i < x.length; i++) v[i] = x[i] & 0xff;
         for (int c = 0; c < C; c++) MotionBlur.apply(v, c * PLANE, H, W, taps, out, c * PLANE);
         byte[] b = new byte[x.length];
-        for (int i = 0; i < x.length; i++) b[i] = (byte) Pixels.round255(out[i]);
+        for (int i = 0; i < x.length; i++) b[i] = (byte) Pixels.truncate255(out[i]);
         return b;
     }
 

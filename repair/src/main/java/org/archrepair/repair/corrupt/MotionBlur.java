@@ -5,7 +5,8 @@ package org.archrepair.repair.corrupt;
  * {@code _motion_blur}): a one-sided Gaussian kernel of width 2 radius + 1, k_i ~ exp(-i^2 / (2
  * sigma^2)), whose i-th tap samples the image shifted by (dx_i, dy_i) along the angle, with the
  * edge row or column repeated where the shift uncovers the border. The taps stop at the first
- * shift as large as the image.
+ * shift as large as the image. Truncated to uint8, the result is within one grey level of
+ * ImageMagick 6.9.11's own (mean difference below 0.03 level; MotionBlurReferenceTest).
  */
 final class MotionBlur {
     /** The taps of one blur: weights and the shifts they sample at. */

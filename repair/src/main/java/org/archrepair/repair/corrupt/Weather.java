@@ -45,7 +45,7 @@ final class Weather {
         MotionBlur.Taps taps = MotionBlur.taps((int) p[4], p[5], rng.uniform(-135f, -45f), H, W);
         double[] blurred = new double[PLANE];
         MotionBlur.apply(layer, 0, H, W, taps, blurred, 0);
-        for (int i = 0; i < PLANE; i++) blurred[i] = Pixels.round255(blurred[i]) / 255.0;
+        for (int i = 0; i < PLANE; i++) blurred[i] = Pixels.truncate255(blurred[i]) / 255.0;
         double[] v = Pixels.unit(x), out = new double[v.length];
         double blend = p[6];
         for (int i = 0; i < PLANE; i++) {
