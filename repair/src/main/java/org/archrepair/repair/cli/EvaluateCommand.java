@@ -57,8 +57,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
-    @Option(names = "--corruptions", paramLabel = "DIR", description = "Also evaluate on every <corruption>.npy of DIR "
-            + "(the CIFAR-10-C layout: ours from archrepair corrupt, or the published files): accuracy per corruption "
+    @Option(names = "--corruptions", paramLabel = "DIR", description = "Also evaluate on every corruption of DIR "
+            + "(<corruption>.npy + labels.npy as CIFAR-10-C, ours from archrepair corrupt or the published files; or "
+            + "Tiny-ImageNet-C's <corruption>/<severity>/<wnid>/ folders): accuracy per corruption "
             + "and severity and the mean corruption accuracy; with --json also FILE's \"corruptions\" section and "
             + "<FILE stem>-corruptions.csv (RobustBench's layout), .png and .svg (bar chart).")
     Path corruptions;
