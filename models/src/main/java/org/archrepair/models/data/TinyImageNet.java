@@ -106,13 +106,13 @@ public final class TinyImageNet {
         if (files.isEmpty()) throw new IOException(ann + " lists no images");
     }
 
-    private static boolean isImage(Path p) {
+    static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".jpeg") || n.endsWith(".jpg") || n.endsWith(".png");
     }
 
-    /** Decode every file into (N, 3, 64, 64) uint8, in parallel, each image into its own slot. */
-    private static byte[] decodeAll(List<Path> files, Progress progress) throws IOException {
+    /** Decode every file into (N, 3, 64, 64) uint8, in parallel, each image into its own slot (also for Tiny-ImageNet-C). */
+    static byte[] decodeAll(List<Path> files, Progress progress) throws IOException {
         int per = CHANNELS * SIDE * SIDE;
         byte[] pixels = new byte[files.size() * per];
         AtomicLong done = new AtomicLong();
