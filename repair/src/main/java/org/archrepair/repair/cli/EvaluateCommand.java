@@ -2,11 +2,12 @@ package org.archrepair.repair.cli;
 
 import org.archrepair.engine.Rng;
 import org.archrepair.engine.io.AtomicFile;
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.engine.nn.Init;
 import org.archrepair.kernels.Backend;
 import org.archrepair.models.Models;
 import org.archrepair.models.Network;
+import org.archrepair.models.checkpoint.Checkpoint;
 import org.archrepair.models.checkpoint.Checkpoints;
 import org.archrepair.models.data.Artifact;
 import org.archrepair.models.data.BatchLoader;
@@ -63,9 +64,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (Backend backend = common.openBackend()) {
             Path file = weightsFile();
             if (!Files.isRegularFile(file)) throw new IOException("--weights " + file + ": no such file");
+            Checkpoint weights = Checkpoints.read(file);   // a broken file fails before the data are loaded
             ImageDataset set = data.load(which);
             Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), set.classes().size());
-            Checkpoints.loadInto(net, file);
+            Checkpoints.loadInto(net, weights, Checkpoints.NonFinite.fromEnvironment(), System.err::println);
             BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(batch, model.normalization()),
                     new Rng(common.seed));
             Accuracy acc;
@@ -78,7 +80,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 Map<String, Object> report = acc.toJson(model.model);
                 report.put("weights", file.toString());
                 report.put("dataset", set.name());
-                AtomicFile.writeString(json, Json.writePretty(report));
+                AtomicFile.writeString(json, JsonFormat.writePretty(report));
             }
         }
         return 0;
