@@ -2,7 +2,6 @@ package org.archrepair.models.checkpoint;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -116,13 +115,22 @@ final class TorchFileWriter {
     /** The same with a byteorder record of "little" or "big" (the storages' bytes must be in that order). */
     static void writeZip(Path file, String archive, byte[] pickle, List<Storage> storages, String byteorder)
             throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+        Files.write(file, zipBytes(archive, pickle, storages, byteorder));
+    }
+
+    /** The bytes of such a zip checkpoint. */
+    static byte[] zipBytes(String archive, byte[] pickle, List<Storage> storages, String byteorder) {
+        ByteArrayOutputStream os = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(os)) {
             stored(zip, archive + "/data.pkl", pickle);
             stored(zip, archive + "/byteorder", byteorder.getBytes());
             for (Storage s : storages) stored(zip, archive + "/data/" + s.key(), s.data());
             stored(zip, archive + "/version", "3\n".getBytes());
             stored(zip, archive + "/.data/serialization_id", "1234567890".getBytes());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        return os.toByteArray();
     }
 
     private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {

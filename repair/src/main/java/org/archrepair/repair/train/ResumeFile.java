@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.archrepair.engine.io.HostArray;
 import org.archrepair.engine.io.JsonFormat;
+import org.archrepair.engine.io.OneLine;
 import org.archrepair.engine.io.Safetensors;
 
 import java.io.IOException;
@@ -17,8 +18,8 @@ import java.util.Map;
  * file: a safetensors file whose metadata says it is a training state ({@link Trainer#FORMAT}) of
  * this very configuration and data, a completed epoch count in 0..epochs written as digits, a
  * history of exactly that many well-formed records (epochs 1, 2, ...), and finite weights and
- * momentum. Every violation is an IOException naming the file and the field; no value from the
- * file reaches the trainer unchecked.
+ * momentum. Every violation is an IOException naming the file and the field, on one line; no value
+ * from the file reaches the trainer unchecked.
  *
  * <p>What it is not: the model's fit (names and shapes), which the trainer checks on loading.
  */
@@ -33,10 +34,11 @@ record ResumeFile(Map<String, HostArray> weights, Map<String, HostArray> momentu
             throw bad(file, "it is not a training state (metadata format " + quote(meta.get("format")) + ", expected "
                     + Trainer.FORMAT + ")");
         if (!json(file, meta, "config").equals(JsonFormat.read(config)))
-            throw new IOException("--resume: " + file + " was trained with " + cut(meta.get("config"))
-                    + ", this run asks for " + config);
+            throw new IOException(OneLine.of("--resume: " + file + " was trained with " + meta.get("config")
+                    + ", this run asks for " + config));
         if (!data.equals(meta.get("data")))
-            throw new IOException("--resume: " + file + " was trained on " + cut(meta.get("data")) + ", this run on " + data);
+            throw new IOException(OneLine.of("--resume: " + file + " was trained on " + meta.get("data") + ", this run on "
+                    + data));
         int done = epochsDone(file, meta.get("epoch"), epochs);
         List<EpochRecord> history;
         try {
@@ -83,11 +85,8 @@ record ResumeFile(Map<String, HostArray> weights, Map<String, HostArray> momentu
         return s == null ? "missing" : "'" + (s.length() <= 40 ? s : s.substring(0, 40) + "...") + "'";
     }
 
-    private static String cut(String s) {
-        return s == null || s.length() <= 400 ? s : s.substring(0, 400) + "...";
-    }
 
     private static IOException bad(Path file, String what) {
-        return new IOException("--resume: " + file + ": " + what);
+        return new IOException(OneLine.of("--resume: " + file + ": " + what));
     }
 }
