@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -21,7 +22,9 @@ import java.util.zip.ZipException;
  * Reading whole data files into memory, gunzipping transparently (by the gzip magic, not the file
  * name), within a {@link ReadBudget}: a plain file's size is checked before its array exists, a
  * gzip stream is read in chunks each taken from the budget first, so a decompression bomb stops at
- * the budget with a message. Errors name the file and the byte offset where the data broke off.
+ * the budget with a message. (The gzip trailer's size is not trusted for an early refusal: in a
+ * cut-short download those bytes are compressed data, and the error must say "truncated".) Errors
+ * name the file and the byte offset where the data broke off.
  * Also the SHA-256 helper the downloader and the dataset checks share.
  *
  * <p>Not for files over 2 GiB (CIFAR-10 batches are 30 MB each).
@@ -67,7 +70,7 @@ final class FileBytes {
         List<byte[]> chunks = new ArrayList<>();
         long total = 0;
         while (true) {
-            byte[] chunk = in.readNBytes(CHUNK);
+            byte[] chunk = fill(in, new byte[CHUNK]);
             total += chunk.length;
             if (!budget.tryTake(chunk.length) || total > ReadBudget.MAX_ARRAY)
                 throw new DatasetException(file, label + ": decompresses to more than " + (total - chunk.length)
@@ -85,6 +88,13 @@ final class FileBytes {
             at += c.length;
         }
         return out;
+    }
+
+    /** As much of in as fits buf: buf itself when full, a shorter copy at the end of the stream. */
+    private static byte[] fill(InputStream in, byte[] buf) throws IOException {
+        int n = 0;
+        for (int r; n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0; ) n += r;
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     /**

@@ -41,6 +41,12 @@ class HostileDatasetTest {
         assertMentions(e, d.resolve("test_batch.bin.gz") + " (gzip): decompresses to more than 8388608 bytes",
                 "more than one file may hold in memory here");
         assertEquals(d.resolve("test_batch.bin.gz"), e.file());
+        bomb[bomb.length - 3] = 0;   // a trailer that lies (1 KiB) changes nothing: it is not trusted
+        bomb[bomb.length - 2] = 0;
+        bomb[bomb.length - 1] = 0;
+        Files.write(d.resolve("test_batch.bin.gz"), bomb);
+        var lie = assertThrows(DatasetException.class, () -> Cifar10.load(d, Split.TEST, false, new ReadBudget(8 << 20)));
+        assertMentions(lie, d.resolve("test_batch.bin.gz") + " (gzip): decompresses to more than 8388608 bytes");
     }
 
     @Test
