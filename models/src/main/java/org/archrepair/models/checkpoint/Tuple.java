@@ -46,7 +46,8 @@ final class Tuple {
             if (n > MAX_EXPANDED)
                 throw new IllegalArgumentException("tuple expands to more than " + MAX_EXPANDED
                         + " values through repeated memo references");
-            code = 31 * code + (o == null ? 0 : o.hashCode());   // scalars and hashable tuples: O(1) each
+            // Only hashables are hashed (a scalar, or a tuple's cached hash): a list may contain itself.
+            if (h) code = 31 * code + (o == null ? 0 : o.hashCode());
         }
         if (d + 1 > MAX_DEPTH) throw new IllegalArgumentException("tuples nested deeper than " + MAX_DEPTH);
         this.depth = d + 1;

@@ -77,6 +77,9 @@ class HostileCheckpointTest {
         PickleWriter member = new PickleWriter(2);   // s = set(); s.add(l)
         member.op(0x8f).mark().op(']').op('q').op(0).op('h').op(0).op('a').op(0x90).stop();
         assertMentions(rejectPickle("selfset", member.bytes()), "ADDITEMS", "unhashable");
+        PickleWriter inTuple = new PickleWriter(2);  // (l,) with l = [l]: built, never hashed
+        inTuple.op(']').op('q').op(0).op('h').op(0).op('a').op(0x85).stop();
+        assertInstanceOf(Tuple.class, unpickle(inTuple.bytes()));
         PickleWriter dict = new PickleWriter(2);     // a tuple holding a list is unhashable too
         dict.op('}').mark().op(']').op(0x85).none().op('u').stop();
         assertMentions(rejectPickle("tuplekey", dict.bytes()), "SETITEMS", "unhashable");
@@ -98,6 +101,10 @@ class HostileCheckpointTest {
         for (int i = 1; i < n; i++) lists.write('a');
         lists.write('.');
         assertInstanceOf(ArrayList.class, unpickle(lists.toByteArray()), "a deep list is built, and never walked");
+        byte[] inTuple = java.util.Arrays.copyOf(lists.toByteArray(), lists.size() + 1);
+        inTuple[inTuple.length - 2] = (byte) 0x85;   // ... then put into a tuple: built, never hashed
+        inTuple[inTuple.length - 1] = '.';
+        assertInstanceOf(Tuple.class, unpickle(inTuple));
         assertMentions(rejectPickle("lists", lists.toByteArray()), "holds a ArrayList, expected a state_dict");
 
         PickleWriter tuples = new PickleWriter(2);

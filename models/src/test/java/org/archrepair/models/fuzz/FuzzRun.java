@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs fuzz cases: case i draws a target by weight, one of its seeds and 0 to 4 mutations from a
- * random source of (seed, i) alone, so any case can be replayed; writes the file and reads it on a
+ * Runs fuzz cases: case i draws a target by weight, one of its seeds (or a generated one) and 0 to
+ * 4 mutations from a random source of (seed, i) alone, so any case can be replayed; writes the file and reads it on a
  * worker thread under a time limit. Each case ends as valid (read), rejected (an exception of the
  * target's family whose message is one line naming the file), or a finding: a crash (any other
  * throwable, StackOverflowError and OutOfMemoryError included), a bad message, or a hang (past the
@@ -110,8 +110,8 @@ final class FuzzRun {
             }
             pick -= c.weight();
         }
-        byte[] s = t.seeds().get(r.nextInt(t.seeds().size()));
-        byte[] bytes = r.nextInt(10) == 0 ? s : Mutator.mutate(s, t.seeds(), r);
+        byte[] s = t.generator() != null ? t.generator().apply(r) : t.seeds().get(r.nextInt(t.seeds().size()));
+        byte[] bytes = r.nextInt(t.generator() != null ? 2 : 10) == 0 ? s : Mutator.mutate(s, t.seeds(), r);
         return Map.entry(t, t.wrap().apply(bytes));
     }
 

@@ -6,6 +6,7 @@ import org.archrepair.engine.io.SafetensorsException;
 import org.archrepair.models.checkpoint.CheckpointException;
 import org.archrepair.models.checkpoint.CheckpointFuzz;
 import org.archrepair.models.checkpoint.Checkpoints;
+import org.archrepair.models.checkpoint.PickleGen;
 import org.archrepair.models.data.DataFuzz;
 import org.archrepair.models.data.DatasetException;
 
@@ -24,7 +25,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The readers the suite fuzzes and their seeds, weighted roughly as issue 13's survey was: the
- * unpickler on raw bytes most (it is the largest attack surface), then zip and legacy checkpoints,
+ * unpickler most (it is the largest attack surface), on mutated seeds and on random opcode streams
+ * ({@link PickleGen}), then zip and legacy checkpoints,
  * a pickle mutated inside an otherwise valid zip, safetensors, CIFAR-10 batches plain and gzipped,
  * tar archives plain and gzipped, and Tiny-ImageNet images. bombBytes sizes the decompression-bomb
  * seeds (above the read budget of the heap they run in, to reach the limits).
@@ -45,7 +47,9 @@ final class Targets {
         binGz.add(DataFuzz.gzipBomb(bombBytes));
         tarGz.add(DataFuzz.tarBomb(bombBytes));
         return List.of(
-                new Target("pickle", "raw.pkl", 30, pickles, asIs, CheckpointFuzz::unpickle, List.of(CheckpointException.class)),
+                new Target("pickle", "raw.pkl", 18, pickles, asIs, CheckpointFuzz::unpickle, List.of(CheckpointException.class)),
+                new Target("pickle-ops", "ops.pkl", 12, pickles, PickleGen::random, asIs, CheckpointFuzz::unpickle,
+                        List.of(CheckpointException.class)),
                 new Target("pickle-in-zip", "pickle-in.pt", 10, pickles, CheckpointFuzz::zipWithPickle, Checkpoints::read,
                         CHECKPOINT),
                 new Target("torch-zip", "checkpoint.pt", 12, CheckpointFuzz.zipSeeds(), asIs, Checkpoints::read, CHECKPOINT),
