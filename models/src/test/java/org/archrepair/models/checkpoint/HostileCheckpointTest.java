@@ -234,6 +234,23 @@ class HostileCheckpointTest {
         assertMentions(e, f.toString(), "refused");
     }
 
+    @Test
+    void theNonFinitePolicyComesFromTheProperty() {
+        String before = System.getProperty("archrepair.nonFiniteWeights");
+        try {
+            System.setProperty("archrepair.nonFiniteWeights", "Error");
+            assertEquals(Checkpoints.NonFinite.ERROR, Checkpoints.NonFinite.fromEnvironment());
+            System.setProperty("archrepair.nonFiniteWeights", "warn");
+            assertEquals(Checkpoints.NonFinite.WARN, Checkpoints.NonFinite.fromEnvironment());
+            System.setProperty("archrepair.nonFiniteWeights", "maybe");
+            var e = assertThrows(IllegalArgumentException.class, Checkpoints.NonFinite::fromEnvironment);
+            assertEquals("system property archrepair.nonFiniteWeights is 'maybe', expected warn or error", e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("archrepair.nonFiniteWeights");
+            else System.setProperty("archrepair.nonFiniteWeights", before);
+        }
+    }
+
     private static ByteBuffer le(int n) {
         return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
     }
