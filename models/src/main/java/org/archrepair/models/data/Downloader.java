@@ -188,7 +188,8 @@ public final class Downloader {
         if (last != null) {
             long kept = Files.exists(part) ? Files.size(part) : 0;
             String offline = "; to work without the network, copy " + artifact.fileName() + " into " + target.getParent()
-                    + " or give its folder (--data, --weights), and set archrepair.offline=true (ARCHREPAIR_OFFLINE=true)";
+                    + " (or pass a local copy with --weights or --data) and set archrepair.offline=true "
+                    + "(ARCHREPAIR_OFFLINE=true)";
             if (last instanceof Unreachable)
                 throw new IOException("cannot download " + artifact.url() + ": " + last.getMessage() + " (" + maxAttempts
                         + " attempts)" + offline, last);
