@@ -1,6 +1,6 @@
 package org.archrepair.bench.cuda;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ public final class CudaBench {
         if (args.length < 3 || !(args[0].equals("kernels") || args[0].equals("train")))
             throw new IllegalArgumentException("usage: CudaBench kernels|train CASES.json OUT.jsonl [--quick]");
         @SuppressWarnings("unchecked")
-        Map<String, Object> cases = (Map<String, Object>) Json.parse(Files.readString(Path.of(args[1])));
+        Map<String, Object> cases = (Map<String, Object>) JsonFormat.parse(Files.readString(Path.of(args[1])));
         boolean quick = args.length > 3 && args[3].equals("--quick");
         try (Results out = new Results(Path.of(args[2]))) {
             if (args[0].equals("kernels")) new KernelBench(cases, out, quick).run();

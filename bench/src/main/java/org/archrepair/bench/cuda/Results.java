@@ -1,6 +1,6 @@
 package org.archrepair.bench.cuda;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +35,7 @@ final class Results implements AutoCloseable {
 
     void add(Map<String, Object> record) {
         try {
-            out.write(Json.write(record));
+            out.write(JsonFormat.write(record));
             out.write('\n');
             out.flush();
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package org.archrepair.models.data;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -143,7 +143,7 @@ public final class CorruptionFolder {
         }
         if (files.size() % severities.size() != 0)
             throw new IOException(dir.resolve(corruption) + " holds " + files.size() + " images, not the same number per severity");
-        byte[] pixels = TinyImageNet.decodeAll(files, Progress.NONE);
+        byte[] pixels = TinyImageNet.decodeAll(dir.resolve(corruption), files, Progress.NONE);
         ImageDataset set = new ImageDataset(dir.getFileName() + "/" + corruption, pixels,
                 labels.stream().mapToInt(Integer::intValue).toArray(), classes, TinyImageNet.CHANNELS, TinyImageNet.SIDE,
                 TinyImageNet.SIDE);
@@ -168,7 +168,7 @@ public final class CorruptionFolder {
     private static List<Integer> manifestSeverities(Path manifest) throws IOException {
         Object parsed;
         try {
-            parsed = Json.parse(Files.readString(manifest));
+            parsed = JsonFormat.parse(Files.readString(manifest));
         } catch (IllegalArgumentException e) {
             throw new IOException(manifest + ": not valid JSON (" + e.getMessage() + ")", e);
         }

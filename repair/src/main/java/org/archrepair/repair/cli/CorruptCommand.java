@@ -1,7 +1,7 @@
 package org.archrepair.repair.cli;
 
 import org.archrepair.engine.io.AtomicFile;
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.models.data.CorruptionFolder;
 import org.archrepair.models.data.Downloader;
 import org.archrepair.models.data.ImageDataset;
@@ -105,7 +105,7 @@ public final class CorruptCommand implements Callable<Integer> {
         Npy.writeLabels(out.resolve(CorruptionFolder.LABELS), labels);
         manifest.put("corruptions", merged((List<?>) manifest.get("corruptions"), chosen));
         manifest.put("seconds", seconds);
-        AtomicFile.writeString(out.resolve(CorruptionFolder.MANIFEST), Json.writePretty(manifest));
+        AtomicFile.writeString(out.resolve(CorruptionFolder.MANIFEST), JsonFormat.writePretty(manifest));
         System.out.printf("total %.1f s; wrote %s%n", chosen.stream().mapToDouble(c -> (Double) seconds.get(c.id())).sum(), out);
         return 0;
     }
@@ -155,7 +155,7 @@ public final class CorruptCommand implements Callable<Integer> {
         m.put("corruptions", List.of());
         Path file = out.resolve(CorruptionFolder.MANIFEST);
         if (Files.isRegularFile(file)) {
-            Map<?, ?> old = (Map<?, ?>) Json.parse(Files.readString(file));
+            Map<?, ?> old = (Map<?, ?>) JsonFormat.parse(Files.readString(file));
             for (String key : List.of("source", "images", "severities", "seed"))
                 if (!m.get(key).equals(old.get(key)))
                     throw new IllegalArgumentException("--out " + out + " already holds corruptions with " + key + " "

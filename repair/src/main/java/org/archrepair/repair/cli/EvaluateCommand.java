@@ -2,11 +2,12 @@ package org.archrepair.repair.cli;
 
 import org.archrepair.engine.Rng;
 import org.archrepair.engine.io.AtomicFile;
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.engine.nn.Init;
 import org.archrepair.kernels.Backend;
 import org.archrepair.models.Models;
 import org.archrepair.models.Network;
+import org.archrepair.models.checkpoint.Checkpoint;
 import org.archrepair.models.checkpoint.Checkpoints;
 import org.archrepair.models.data.BatchLoader;
 import org.archrepair.models.data.ImageDataset;
@@ -81,10 +82,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         RobustnessReport baseline = mceBaseline == null ? null : RobustnessReport.fromEvaluateJson(mceBaseline);
         try (Backend backend = common.openBackend()) {
             Path file = Subject.weightsFile(model, data, weights);
+            Checkpoint checkpoint = Checkpoints.read(file);   // a broken file fails before the data are loaded
             ImageDataset set = data.load(which);
             Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), set.classes().size());
             if (architecture != null) SearchSpace.rebuild(net, readArchitecture(), new Init(backend, new Rng(common.seed)));
-            Checkpoints.loadInto(net, file);
+            Checkpoints.loadInto(net, checkpoint, Checkpoints.NonFinite.fromEnvironment(), System.err::println);
             BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(batch, model.normalization()),
                     new Rng(common.seed));
             Accuracy acc;
@@ -99,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 report.put("weights", file.toString());
                 report.put("dataset", set.name());
                 if (robust != null) report.put("corruptions", robust.toJson(baseline, String.valueOf(mceBaseline)));
-                AtomicFile.writeString(json, Json.writePretty(report));
+                AtomicFile.writeString(json, JsonFormat.writePretty(report));
                 if (robust != null) {
                     String stem = json.getFileName().toString().replaceFirst("\\.json$", "") + "-corruptions";
                     AtomicFile.writeString(json.resolveSibling(stem + ".csv"), robust.csv());
@@ -114,8 +116,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     private Genotype readArchitecture() throws IOException {
         if (!Files.isRegularFile(architecture)) throw new IOException("--architecture " + architecture + ": no such file");
         try {
-            return Genotype.fromJson(Reports.JSON.readValue(architecture.toFile(), Map.class));
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException | ClassCastException e) {
+            return Genotype.fromJson(Reports.readObject(Files.readString(architecture), "--architecture " + architecture));
+        } catch (IllegalArgumentException | ClassCastException e) {
             throw new IOException("--architecture " + architecture + ": " + e.getMessage());
         }
     }

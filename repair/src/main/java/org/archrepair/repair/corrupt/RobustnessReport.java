@@ -1,6 +1,6 @@
 package org.archrepair.repair.corrupt;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.models.data.CorruptionFolder;
 
 import java.io.IOException;
@@ -112,7 +112,7 @@ public record RobustnessReport(String model, String folder, double cleanAccuracy
     public static RobustnessReport fromEvaluateJson(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IOException("--mce-baseline " + file + ": no such file");
         try {
-            Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(file));
+            Map<?, ?> root = (Map<?, ?>) JsonFormat.parse(Files.readString(file));
             if (!(root.get("corruptions") instanceof Map<?, ?> section))
                 throw new IOException(file + " has no \"corruptions\" section: write it with evaluate --corruptions DIR --json FILE");
             List<Integer> severities = ((List<?>) section.get("severities")).stream().map(o -> ((Long) o).intValue()).toList();

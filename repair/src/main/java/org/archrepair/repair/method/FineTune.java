@@ -101,8 +101,9 @@ final class FineTune {
             try (BatchStream batches = train.epoch(epoch)) {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
-                    TrainStep.Result r = step.run(ctx.backend(), batch);
-                    NonFiniteLossException.check(r.loss(), PHASE, epoch + 1, batch.index(), ctx.dir().resolve(RunCheckpoint.FILE));
+                    int e = epoch;
+                    TrainStep.Result r = step.run(ctx.backend(), batch, loss -> NonFiniteLossException.check("fine-tuning",
+                            loss, e + 1, batch.index() + 1, RunCheckpoint.lastGood(ctx.dir())));
                     if (what.mask() != null) what.mask().apply();
                     lossSum += (double) r.loss() * r.size();
                     correct += r.correct();

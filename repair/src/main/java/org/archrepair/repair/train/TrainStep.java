@@ -38,9 +38,17 @@ public final class TrainStep {
         this.clipNorm = clipNorm;
     }
 
-    public Result run(Backend backend, Batch b) {
+    /** Checks a step's loss before its gradients reach the weights (see {@link NonFiniteLossException#check}). */
+    @FunctionalInterface
+    public interface LossGuard {
+        void check(float loss);
+    }
+
+    /** One step on batch b; guard sees the loss before the optimizer moves anything. */
+    public Result run(Backend backend, Batch b, LossGuard guard) {
         Tensor logits = model.forward(Tensor.of(backend, b.images(), b.shape()));
         Tensor loss = Ops.crossEntropy(logits, Tensor.ofInts(backend, b.labels(), b.size()));
+        guard.check(loss.item());
         Gradients g = Autograd.grad(loss, trainable);
         if (clipNorm > 0) g.clipNorm(trainable, clipNorm);
         optimizer.step(g);

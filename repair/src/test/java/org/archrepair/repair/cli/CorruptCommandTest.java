@@ -1,6 +1,6 @@
 package org.archrepair.repair.cli;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.models.data.CorruptionFolder;
 import org.archrepair.models.data.Npy;
 import org.archrepair.repair.TestData;
@@ -48,7 +48,7 @@ class CorruptCommandTest {
         assertEquals("|u1", h.descr());
         int[] labels = Npy.readLabels(out.resolve("labels.npy"));
         assertArrayEquals(new int[]{3, 8, 8, 0, 6, 6, 1, 6, 3, 8, 8, 0, 6, 6, 1, 6}, labels, "the test labels, once per severity");
-        Map<?, ?> manifest = (Map<?, ?>) Json.parse(Files.readString(out.resolve("manifest.json")));
+        Map<?, ?> manifest = (Map<?, ?>) JsonFormat.parse(Files.readString(out.resolve("manifest.json")));
         assertEquals(List.of(2L, 5L), manifest.get("severities"));
         assertEquals(frost.toString(), manifest.get("frost"));
 
@@ -68,7 +68,7 @@ class CorruptCommandTest {
         Run eval = run("evaluate", "--model", "resnet20", "--weights", weights.toString(), "--data", cifar.toString(),
                 "--corruptions", out.toString(), "--json", json.toString());
         assertEquals(0, eval.code(), eval.err());
-        Map<?, ?> section = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("corruptions");
+        Map<?, ?> section = (Map<?, ?>) ((Map<?, ?>) JsonFormat.parse(Files.readString(json))).get("corruptions");
         assertEquals(List.of(2L, 5L), section.get("severities"));
         List<?> fogTotals = (List<?>) ((Map<?, ?>) section.get("total")).get("fog");
         assertEquals(List.of(8L, 8L), fogTotals);

@@ -1,7 +1,7 @@
 package org.archrepair.repair.corrupt;
 
 import org.archrepair.engine.Rng;
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ class LibraryReferenceTest {
 
     static {
         try (var in = LibraryReferenceTest.class.getResourceAsStream("/opencv/reference.json")) {
-            REF = (Map<?, ?>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            REF = (Map<?, ?>) JsonFormat.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

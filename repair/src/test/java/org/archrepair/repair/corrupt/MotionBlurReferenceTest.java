@@ -1,6 +1,6 @@
 package org.archrepair.repair.corrupt;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -20,11 +20,11 @@ class MotionBlurReferenceTest {
     void withinOneGreyLevelOfImageMagick() throws Exception {
         Map<?, ?> ref;
         try (var in = getClass().getResourceAsStream("/opencv/imagemagick.json")) {
-            ref = (Map<?, ?>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            ref = (Map<?, ?>) JsonFormat.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         byte[] image;
         try (var in = getClass().getResourceAsStream("/opencv/reference.json")) {
-            Map<?, ?> r = (Map<?, ?>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            Map<?, ?> r = (Map<?, ?>) JsonFormat.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             image = chw(HexFormat.of().parseHex((String) r.get("image_hwc")));
         }
         double[] v = new double[image.length];

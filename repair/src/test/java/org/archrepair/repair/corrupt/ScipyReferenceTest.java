@@ -1,6 +1,6 @@
 package org.archrepair.repair.corrupt;
 
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.repair.corrupt.Filters.Boundary;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ class ScipyReferenceTest {
 
     static {
         try (var in = ScipyReferenceTest.class.getResourceAsStream("/scipy/scipy_reference.json")) {
-            REF = (Map<?, ?>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            REF = (Map<?, ?>) JsonFormat.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
