@@ -74,7 +74,8 @@ final class Search {
             net.eval();
             block.train(true);
             double lossSum = 0, weightNs = 0, archNs = 0;
-            long correct = 0, seen = 0;
+            long seen = 0;
+            step.resetCorrect();
             try (BatchStream batches = train.epoch(epoch)) {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
@@ -95,16 +96,15 @@ final class Search {
                     archNs += t1 - t0;
                     weightNs += System.nanoTime() - t1;
                     lossSum += (double) r.loss() * r.size();
-                    correct += r.correct();
                     seen += r.size();
                     ctx.listener().batch(PHASE, epoch, b.searchEpochs(), (int) seen, ctx.split().train().size(), r.loss(),
-                            (double) correct / seen, space.meanEntropy());
+                            (double) step.correct() / seen, space.meanEntropy());
                 }
             }
             long t2 = System.nanoTime();
             Evaluator.Score v = Evaluator.score(net, val, ctx.backend());
             EpochLog log = new EpochLog(PHASE, epoch + 1, sgd.groups().getFirst().lr(), lossSum / seen,
-                    (double) correct / seen, v.loss(), v.accuracy(), space.meanEntropy(), weightNs / 1e9, archNs / 1e9,
+                    (double) step.correct() / seen, v.loss(), v.accuracy(), space.meanEntropy(), weightNs / 1e9, archNs / 1e9,
                     (System.nanoTime() - t2) / 1e9);
             history.add(log);
             alphas.add(space.edgeWeights());

@@ -102,7 +102,7 @@ public final class Trainer {
         net.train(true);
         TrainStep step = new TrainStep(net, net.parameters(), sgd, config.clipNorm());
         double lossSum = 0;
-        long seen = 0, correct = 0;
+        long seen = 0;
         try (BatchStream batches = trainLoader.epoch(epoch)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
@@ -110,13 +110,12 @@ public final class Trainer {
                         epoch + 1, b.index() + 1, epoch > 0 ? resumeFile : null));
                 lossSum += (double) r.loss() * b.size();
                 seen += b.size();
-                correct += r.correct();
                 listener.batch(epoch, b.index(), batches.size(), b.size(), r.loss());
             }
         }
         Accuracy test = Evaluator.evaluate(net, testLoader, backend, n -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new EpochRecord(epoch + 1, sgd.groups().get(0).lr(), lossSum / seen, (double) correct / seen,
+        return new EpochRecord(epoch + 1, sgd.groups().get(0).lr(), lossSum / seen, (double) step.correct() / seen,
                 test.accuracy(), seconds);
     }
 
