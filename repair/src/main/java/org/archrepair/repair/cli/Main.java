@@ -1,5 +1,6 @@
 package org.archrepair.repair.cli;
 
+import org.archrepair.kernels.cuda.CudaUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -50,8 +51,10 @@ public final class Main implements Runnable {
         return cli;
     }
 
+    /** Bad input: a file, a flag, or a device the flags ask for that this machine does not have. */
     static boolean isBadInput(Throwable ex) {
-        return ex instanceof IOException || ex instanceof UncheckedIOException || ex instanceof IllegalArgumentException;
+        return ex instanceof IOException || ex instanceof UncheckedIOException || ex instanceof IllegalArgumentException
+                || ex instanceof CudaUnavailableException;
     }
 
     /** The message on one line; for an exception that is neither bad input nor ours, its type first. */

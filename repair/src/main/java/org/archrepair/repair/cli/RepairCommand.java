@@ -4,10 +4,10 @@ import org.archrepair.engine.Rng;
 import org.archrepair.engine.io.Safetensors;
 import org.archrepair.engine.nn.StateDicts;
 import org.archrepair.kernels.Backend;
-import org.archrepair.models.data.BatchLoader;
+import org.archrepair.models.data.CorruptionFolder;
+import org.archrepair.models.data.ImageDataset;
 import org.archrepair.repair.data.RepairData;
 import org.archrepair.repair.eval.Accuracy;
-import org.archrepair.repair.eval.Evaluator;
 import org.archrepair.repair.localize.Localization;
 import org.archrepair.repair.localize.LocalizationReport;
 import org.archrepair.repair.localize.Localizer;
@@ -85,6 +85,10 @@ public final class RepairCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out.")
     boolean resume;
+    @Option(names = "--evaluate-on", paramLabel = "LIST", split = ",",
+            description = "With --scenario corruption: other corruptions of --corruptions to measure before and after "
+                    + "(names, or all); the clean test set is always measured.")
+    List<String> evaluateOn = List.of();
 
     @Override
     public Integer call() throws Exception {
@@ -100,6 +104,7 @@ public final class RepairCommand implements Callable<Integer> {
             Localization loc = localize(subject, backend, p);
             seconds.put("localization", (System.nanoTime() - t0) / 1e9);
             Map<String, Object> settings = settings(subject, b, d);
+            Map<String, Accuracy> otherBefore = p.corrupted() ? others(subject, backend, p) : Map.of();
             RepairContext ctx = new RepairContext(subject.net(), backend, d, d.split(), subject.normalization(), loc, b,
                     common.seed, out, resume, Reports.json(settings).replaceAll("\\s+", ""), 0, progress);
             Target target = m.target(ctx);
@@ -114,16 +119,43 @@ public final class RepairCommand implements Callable<Integer> {
             Safetensors.write(out.resolve("model.safetensors"), StateDicts.toHost(subject.net()),
                     Map.of("model", subject.net().name(), "method", m.name(), "seed", Long.toString(common.seed),
                             "architecture", o.genotype() == null ? "" : "architecture.json"));
-            RepairReport.write(out, settings, acc, o, specs, seconds);
+            RepairReport.write(out, settings, acc, o, specs, seconds, robustness(subject, backend, p, otherBefore));
             summary(subject, acc, o, seconds);
         }
         return 0;
     }
 
+    /** The other corruptions of --evaluate-on, before the repair changes the model. */
+    private Map<String, Accuracy> others(Subject s, Backend backend, FailureOptions.Prepared p) throws java.io.IOException {
+        List<String> names = evaluateOn.equals(List.of("all")) ? CorruptionFolder.corruptions(failures.corruptions) : evaluateOn;
+        Map<String, Accuracy> out = new LinkedHashMap<>();
+        for (String name : names)
+            if (!name.equals(failures.corruption))
+                out.put(name, FailureOptions.evaluate(s, backend, model, corrupted(name, p), common.seed));
+        return out;
+    }
+
+    private ImageDataset corrupted(String name, FailureOptions.Prepared p) throws java.io.IOException {
+        return CorruptionFolder.load(failures.corruptions, name, p.clean().classes()).images();
+    }
+
+    /** Before and after on the clean test set and the other corruptions (scenario 2), by name; empty in scenario 1. */
+    private Map<String, double[]> robustness(Subject s, Backend backend, FailureOptions.Prepared p,
+                                             Map<String, Accuracy> before) throws java.io.IOException {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        if (!p.corrupted()) return out;
+        out.put("clean", new double[]{p.cleanAccuracy().accuracy(),
+                FailureOptions.evaluate(s, backend, model, p.clean(), common.seed).accuracy()});
+        for (var e : before.entrySet())
+            out.put(e.getKey(), new double[]{e.getValue().accuracy(),
+                    FailureOptions.evaluate(s, backend, model, corrupted(e.getKey(), p), common.seed).accuracy()});
+        return out;
+    }
+
     private void summary(Subject subject, RepairReport.Accuracies acc, Outcome o, Map<String, Double> seconds) {
         Accuracy before = acc.beforeAll().subset(acc.heldOut()), after = acc.afterAll().subset(acc.heldOut());
         System.out.printf(Locale.ROOT, "%s repaired by %s (%s): accuracy on D_v \\ D_fail %.2f%% -> %.2f%% (%+.2f points); "
-                        + "whole test set %.2f%% -> %.2f%%%n", subject.net().name(), o.method(), o.target(),
+                        + "whole source set %.2f%% -> %.2f%%%n", subject.net().name(), o.method(), o.target(),
                 100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy()),
                 100 * acc.beforeAll().accuracy(), 100 * acc.afterAll().accuracy());
         if (o.genotype() != null) System.out.println("genotype: " + o.genotype());
@@ -179,10 +211,7 @@ public final class RepairCommand implements Callable<Integer> {
 
     /** The repaired model on the whole source set (held-out part and failures are subsets of it). */
     private Accuracy evaluate(Subject s, Backend backend, RepairData d) {
-        BatchLoader loader = new BatchLoader(d.source(), BatchLoader.Config.eval(256, s.normalization()), new Rng(0));
-        try (ProgressBar bar = new ProgressBar("evaluate the repaired model on " + d.source().name(), d.source().size(), "img")) {
-            return Evaluator.evaluate(s.net(), loader, backend, n -> bar.advance(n, null));
-        }
+        return FailureOptions.evaluate(s, backend, model, d.source(), common.seed);
     }
 
     /** One progress bar per epoch with loss, accuracy (and alpha entropy while searching); a line per epoch. */

@@ -79,7 +79,7 @@ class RepairCommandTest {
                 "--weights", out.resolve("model.safetensors").toString(), "--architecture",
                 out.resolve("architecture.json").toString(), "--json", json.toString()), err.toString());
         double evaluated = ((Number) Reports.readObject(Files.readString(json), "test").get("accuracy")).doubleValue();
-        assertEquals(((Number) ((Map<?, ?>) report.get("test_set")).get("after")).doubleValue(), evaluated, 1e-12);
+        assertEquals(((Number) ((Map<?, ?>) report.get("source_set")).get("after")).doubleValue(), evaluated, 1e-12);
     }
 
     @Test
