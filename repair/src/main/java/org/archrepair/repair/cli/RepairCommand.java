@@ -194,6 +194,8 @@ public final class RepairCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>(s.toJson());
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("method", method);
+        run.put("scenario", failures.scenario);
+        if (failures.corruption != null) run.put("corruption", failures.corruption);
         run.put("level", level);
         run.put("block", block);
         run.put("partial_channels", partial);
