@@ -2,6 +2,7 @@
 # Ground truth for localization (the paper's Table 6 protocol): weight-only repair of every
 # candidate block with the same budget and seed; the accuracy on D_v \ D_fail of each, beside the
 # block localization chose. Prints a Markdown table. Extra arguments go to every repair.
+# Runs already done (their report.json exists) are read, not rerun.
 # usage: repair/experiments/ground-truth.sh MODEL WEIGHTS [repair options...]
 set -euo pipefail
 model=$1 weights=$2; shift 2
@@ -12,9 +13,11 @@ echo "| block | before | after | change (points) | seconds |"
 echo "|---|---:|---:|---:|---:|"
 for b in $blocks; do
   dir=$out/$b
-  echo "+ $ar repair --model $model --weights $weights --method block --block $b --out $dir $*" >&2
-  "$ar" repair --model "$model" --weights "$weights" --method block --block "$b" --threads 2 --out "$dir" "$@" \
-    > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
+  if [[ ! -f $dir/report.json ]]; then
+    echo "+ $ar repair --model $model --weights $weights --method block --block $b --out $dir $*" >&2
+    "$ar" repair --model "$model" --weights "$weights" --method block --block "$b" --threads 2 --out "$dir" "$@" \
+      > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
+  fi
   jq -r --arg b "$b" '"| \($b) | \(.before.accuracy * 10000 | round / 100)% | \(.after.accuracy * 10000 | round / 100)% | \(.improvement * 10000 | round / 100) | \(.seconds.finetune | floor) |"' \
     "$dir/report.json"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Localization stability (the paper's claim for Ŝ over S): for 3 seeds and |D_fail| = 10, 25, 50,
 # 100 failures per class, the block S and Ŝ choose at top-50. Prints a Markdown table.
+# Runs already done (their localization.json exists) are read, not rerun.
 # usage: repair/experiments/localization-stability.sh MODEL WEIGHTS [DATA]
 set -euo pipefail
 model=$1 weights=$2 data=${3:-../shared/data/cifar10}
@@ -11,9 +12,11 @@ echo "|---:|---:|---:|---|---|---|---:|"
 for seed in 1 2 3; do
   for n in 10 25 50 100; do
     dir=$out/seed$seed-n$n
-    echo "+ $ar localize --model $model --weights $weights --data $data --failures-per-class $n --seed $seed --out $dir" >&2
-    "$ar" localize --model "$model" --weights "$weights" --data "$data" --failures-per-class "$n" --seed "$seed" \
-      --threads 2 --out "$dir" > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
+    if [[ ! -f $dir/localization.json ]]; then
+      echo "+ $ar localize --model $model --weights $weights --data $data --failures-per-class $n --seed $seed --out $dir" >&2
+      "$ar" localize --model "$model" --weights "$weights" --data "$data" --failures-per-class "$n" --seed "$seed" \
+        --threads 2 --out "$dir" > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
+    fi
     jq -r --arg s "$seed" --arg n "$n" '"| \($s) | \($n) | \(.data.failures.size) | \(.localization.chosen) | \(.localization.spectrum_only_choice) | \(.localization.gradient_only_choice) | \((.seconds.spectrum + .seconds.gradient) | floor) |"' \
       "$dir/localization.json"
   done

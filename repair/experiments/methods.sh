@@ -2,7 +2,9 @@
 # The repair levels side by side (the paper's Tables 1 and 7) on one budget: weight-only neuron,
 # layer, block and network; ArchRepair at layer level and at block level with partial channels
 # K = 1 and 4, with and without edge normalization; the two headline rows (block-level weight-only
-# and ArchRepair at block level) for every seed given. Extra arguments go to every repair.
+# and ArchRepair at block level) for every seed given; and ArchRepair with uniform initial alphas
+# (--alpha-init 0) instead of the default prior on the inherited op. Extra arguments go to every repair.
+# HEADLINE_ONLY=1 runs the two headline rows only. Runs already done (report.json exists) are read.
 # usage: repair/experiments/methods.sh MODEL WEIGHTS SEEDS [repair options...]   e.g. SEEDS=1,2,3
 set -euo pipefail
 model=$1 weights=$2 seeds=$3; shift 3
@@ -11,12 +13,13 @@ mkdir -p "$out"
 first=${seeds%%,*}
 runs=()
 for s in ${seeds//,/ }; do runs+=("block-s$s|--method block --seed $s" "archrepair-s$s|--method archrepair --seed $s"); done
-runs+=("neuron-s$first|--method neuron --seed $first" "layer-s$first|--method layer --seed $first"
+[[ ${HEADLINE_ONLY:-0} == 1 ]] || runs+=("neuron-s$first|--method neuron --seed $first" "layer-s$first|--method layer --seed $first"
        "network-s$first|--method network --seed $first"
        "archrepair-layer-s$first|--method archrepair --level layer --seed $first"
        "archrepair-k4-s$first|--method archrepair --partial-channels 4 --seed $first"
        "archrepair-en-s$first|--method archrepair --edge-norm --seed $first"
-       "archrepair-k4-en-s$first|--method archrepair --partial-channels 4 --edge-norm --seed $first")
+       "archrepair-k4-en-s$first|--method archrepair --partial-channels 4 --edge-norm --seed $first"
+       "archrepair-a0-s$first|--method archrepair --alpha-init 0 --seed $first")
 echo "| run | target | before | after | change (points) | failures fixed | edges changed | search s | fine-tune s |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${runs[@]}"; do

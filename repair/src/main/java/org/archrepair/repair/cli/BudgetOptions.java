@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 public final class BudgetOptions {
     @Option(names = "--budget", defaultValue = "default", paramLabel = "NAME",
-            description = "default (CPU-sized: 10,000 training images, 8 search epochs of which 2 warm-up, fine-tuning up to "
+            description = "default (CPU-sized: 5,000 training images, 8 search epochs of which 2 warm-up, fine-tuning up to "
                     + "10 epochs, patience 3) or paper (50,000 images, 50/15 search epochs, up to 500 fine-tuning epochs, "
                     + "patience 10). Default: ${DEFAULT-VALUE}.")
     String budget;
@@ -38,7 +38,7 @@ public final class BudgetOptions {
 
     Budget resolve() {
         Budget preset = switch (budget) {
-            case "default" -> new Budget(10_000, 8, 2, 10, 3, 128, 0.01, 5e-4, 5, 6e-4);
+            case "default" -> new Budget(5_000, 8, 2, 10, 3, 128, 0.01, 5e-4, 5, 6e-4);
             case "paper" -> new Budget(0, 50, 15, 500, 10, 128, 0.01, 5e-4, 5, 6e-4);
             default -> throw new IllegalArgumentException("--budget " + budget + ": expected default or paper");
         };
