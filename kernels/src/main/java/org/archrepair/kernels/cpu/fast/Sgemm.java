@@ -71,6 +71,11 @@ public final class Sgemm {
         return four > eight ? Gemm4xNR.MR : Gemm8xNR.MR;
     }
 
+    /** What this JVM runs, e.g. "Species[float, 8, S_256_BIT], register tiles of 6 x 16" (the tile of a 64-row A). */
+    public static String machine() {
+        return Lanes.F + ", register tiles of " + tileRows(64) + " x " + NR;
+    }
+
     /** Floats that {@link #packA} writes for an (m, k) A. */
     public static int packedLength(int m, int k) {
         return RowPanels.of(m).rows() * k;

@@ -15,7 +15,7 @@ class LanesTest {
     @Test
     void widthIsTheExpectedOne() {
         String expected = System.getProperty("archrepair.expectedLanes", "");
-        System.out.println("fast kernels: " + Lanes.F + ", register tiles of " + Sgemm.tileRows(64) + " x " + Panels.NR);
+        System.out.println("fast kernels: " + Sgemm.machine());
         if (!expected.isEmpty()) assertEquals(Integer.parseInt(expected), Lanes.L, "float lanes");
         assertTrue(Lanes.L >= 4, "at least 128-bit vectors");
         // a 64-row GEMM takes 8-row tiles only where 16-lane vectors exist; with 16 registers 6 rows,
