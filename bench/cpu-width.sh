@@ -7,9 +7,11 @@
 #   pytorchForwardBackward), the ResNet-20 training step at batch 128 with -prof gc (allocation
 #   per step: gc.alloc.rate.norm), and ResNet-20 inference at batch 256.
 # On a CPU without AVX-512 the widest vectors are 256 bits already: the --avx2 pass is skipped.
-# Not a test: it measures and asserts nothing. About 9 minutes per width on 2 vCPUs.
+# Not a test: it measures and asserts nothing. About 10 minutes per width on 2 vCPUs (estimated
+# from the fork count: 4 SGEMM, 40 conv, 4 training and 4 inference forks per width).
 #
-# usage: bench/cpu-width.sh [out-dir]        (default bench/target/cpu-width-<time>)
+# usage: bench/cpu-width.sh [out-dir]        (relative to the repository root;
+#                                             default bench/target/cpu-width-<time>)
 #   CPU_WIDTH_QUICK=1 bench/cpu-width.sh     every benchmark once on one layer and one thread
 #                                            (a check that the script runs, ~2 min per width; no numbers)
 #   CPU_WIDTH_WIDTHS="native avx2"           the widths to run (default: both where the CPU has AVX-512)
@@ -23,11 +25,13 @@ mkdir -p "$out"
 if [[ ${CPU_WIDTH_QUICK:-0} == 1 ]]; then
   short=(-f 1 -wi 0 -i 1 -bm ss -foe true)
   long=("${short[@]}")
+  steps=("${short[@]}")
   threads=1
   layers=r20-64x8x8
 else
   short=(-f 1 -wi 1 -w 1s -i 3 -r 1s -foe true)        # conv: 40 forks per width
-  long=(-f 1 -wi 2 -w 2s -i 4 -r 2s -foe true)         # gemm, training step, inference
+  long=(-f 1 -wi 2 -w 2s -i 4 -r 2s -foe true)         # gemm
+  steps=(-f 1 -wi 2 -w 4s -i 5 -r 4s -foe true)        # training step, inference: several steps per iteration
   threads=1,2
   layers=r20-16x32x32,r20-32x16x16,r20-64x8x8,r20-16x32x32-s2,r20-32x16x16-s2
 fi
@@ -64,8 +68,8 @@ for width in "${widths[@]}"; do
   run gemm "$width" "${long[@]}" -p size=1024 -p threads=$threads 'GemmBench'
   run conv "$width" "${short[@]}" -p layer=$layers -p threads=$threads \
       'ConvBench.(oursForward|oursBackwardData|oursBackwardWeight|pytorchForwardBackward)$'
-  run train "$width" "${long[@]}" -prof gc -p threads=$threads 'TrainStepBench'
-  run infer "$width" "${long[@]}" -p threads=$threads 'InferenceBench'
+  run train "$width" "${steps[@]}" -prof gc -p threads=$threads 'TrainStepBench'
+  run infer "$width" "${steps[@]}" -p threads=$threads 'InferenceBench'
 done
 echo "results: $out"
 ls "$out"

@@ -61,7 +61,7 @@ public final class Sgemm {
      * Rows of the main register tile for an m-row A. With 32 vector registers (AVX-512), 8 x NR
      * unless 8-row panels would waste more than the 4-row tile loses (measured in L1 on Zen 5: 250
      * vs 230 GFLOP/s), i.e. 8 rows for m = 8, 16, 24, 32, 64, ..., 4 rows for m = 4, 12, 20; every
-     * panel has that height. With 16 (AVX2), 6 x NR mixed with up to five 4-row panels where C2
+     * panel has that height. With 16 (AVX2), 6 x NR mixed with at most two 4-row panels where C2
      * compiles the 6-row tile without spills, else 4 x NR ({@link RowPanels#SIX}).
      */
     static int tileRows(int m) {
