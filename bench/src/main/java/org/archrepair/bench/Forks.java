@@ -27,7 +27,9 @@ final class Forks {
 
     static CpuBackend ours(int threads) {
         requireJvmFlags();
-        return CpuBackend.fast(threads);
+        CpuBackend backend = CpuBackend.fast(threads);
+        System.out.println("ours: " + backend);       // the vector width and register tile this fork runs
+        return backend;
     }
 
     static Torch pytorch(int threads) {

@@ -9,6 +9,7 @@ import org.archrepair.engine.optim.LrSchedule;
 import org.archrepair.engine.optim.Sgd;
 import org.archrepair.kernels.Backend;
 import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -107,6 +108,30 @@ class TrainingTest {
         a.forEach((name, t) -> assertArrayEquals(bits(t), bits(b.get(name)), name));
         var c = train(be, 6, 2).stateDict();
         assertFalse(java.util.Arrays.equals(bits(a.get("0.weight")), bits(c.get("0.weight"))), "another seed differs");
+    }
+
+    /**
+     * Two trainings in two threads at once on one fast CPU backend (two repairs in one JVM) end as
+     * they do one after the other. The CUDA backends make no such promise.
+     */
+    @Test
+    void twoTrainingsAtOnceOnOneCpuBackendGiveTheBitsOfSequentialOnes() throws Exception {
+        Backend be = TestDevices.open("cpu-fast-2");
+        var first = train(be, 5, 2).stateDict();
+        var second = train(be, 6, 2).stateDict();
+        var concurrent = new java.util.concurrent.ConcurrentHashMap<Long, java.util.Map<String, Tensor>>();
+        Thread[] threads = new Thread[2];
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < 2; t++) {
+            long seed = 5 + t;
+            threads[t] = new Thread(() -> concurrent.put(seed, train(be, seed, 2).stateDict()));
+            threads[t].setUncaughtExceptionHandler((th, e) -> failure[0] = e);
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        if (failure[0] != null) throw new AssertionError("a training thread failed", failure[0]);
+        first.forEach((name, t) -> assertArrayEquals(bits(t), bits(concurrent.get(5L).get(name)), "seed 5 " + name));
+        second.forEach((name, t) -> assertArrayEquals(bits(t), bits(concurrent.get(6L).get(name)), "seed 6 " + name));
     }
 
     private static int[] bits(Tensor t) {

@@ -32,6 +32,9 @@ import org.archrepair.kernels.cpu.ref.PoolRef;
 import org.archrepair.kernels.cpu.ref.StatsRef;
 
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The CPU device: buffers are Java arrays. Two flavours share this class:
@@ -42,23 +45,28 @@ import java.util.Arrays;
  *
  * <p>Every method first checks that its buffers belong to this backend and have the lengths the
  * spec implies, and fails naming the argument at fault; then it dispatches. The fast
- * backend owns a fixed pool of {@code threads - 1} daemon workers ({@link Parallel}), released by
- * {@link #close()}; its results are bitwise reproducible for a given thread count. The compute
- * primitives are synchronized: one fast kernel call spans several parallel phases that share the
- * workers' scratch buffers, so concurrent calls from several threads are serialized, not mixed.
+ * backend runs each call on a gang of {@code threads - 1} daemon workers plus the calling thread
+ * ({@link Parallel}), released by {@link #close()}; its results are bitwise reproducible for a
+ * given thread count. Several threads may call one backend at once (two repairs in one JVM, the
+ * tasks of one executor): a call leases a whole gang, with its scratch buffers, for its duration,
+ * and a gang is created when all are busy, so concurrent calls run side by side instead of queuing
+ * (each on its own {@code threads}, so the machine is oversubscribed if the callers do not share
+ * the cores out). The backend does not order calls on the same buffers: a caller that hands a
+ * buffer to another thread orders the two itself, as with any Java array.
  */
 public class CpuBackend implements Backend {
 
     private final boolean fast;
     private final int threads;
-    /** Worker pool of the fast backend; null for the reference. */
-    private final Parallel par;
+    /** Gangs of workers of the fast backend not leased by a call; empty for the reference. */
+    private final ConcurrentLinkedDeque<Parallel> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
 
     protected CpuBackend(boolean fast, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.fast = fast;
         this.threads = threads;
-        this.par = fast ? new Parallel(threads) : null;
+        if (fast) idle.push(new Parallel(threads));
     }
 
     /** The scalar reference backend. */
@@ -82,6 +90,43 @@ public class CpuBackend implements Backend {
     @Override
     public String name() {
         return fast ? "cpu" : "cpu-reference";
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    /**
+     * Runs body on a gang leased for this call: the most recently returned one (its scratch is warm),
+     * or a new one when all are busy.
+     */
+    private void onWorkers(Consumer<Parallel> body) {
+        Parallel p = lease();
+        try {
+            body.accept(p);
+        } finally {
+            giveBack(p);
+        }
+    }
+
+    /** {@link #onWorkers} for a kernel that returns a sum. */
+    private double reduceOnWorkers(ToDoubleFunction<Parallel> body) {
+        Parallel p = lease();
+        try {
+            return body.applyAsDouble(p);
+        } finally {
+            giveBack(p);
+        }
+    }
+
+    private Parallel lease() {
+        if (closed) throw new IllegalStateException("the CPU backend is closed");
+        Parallel p = idle.poll();
+        return p != null ? p : new Parallel(threads);
+    }
+
+    /** Back to the idle gangs, or closed if the backend was closed meanwhile (whoever removes it closes it). */
+    private void giveBack(Parallel p) {
+        idle.push(p);
+        if (closed && idle.remove(p)) p.close();
     }
 
     // ---------------------------------------------------------------- argument checks
@@ -185,26 +230,26 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- elementwise
 
     @Override
-    public synchronized void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) {
+    public void unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
-        if (fast) ElementwiseFast.unary(par, op, xa, ya); else ElementwiseRef.unary(op, xa, ya);
+        if (fast) onWorkers(p -> ElementwiseFast.unary(p, op, xa, ya)); else ElementwiseRef.unary(op, xa, ya);
     }
 
     @Override
-    public synchronized void reluBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx) {
+    public void reluBackward(DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx) {
         float[] ya = f(y, "y"), dya = f(dy, ya.length, "dy"), dxa = f(dx, ya.length, "dx");
-        if (fast) ElementwiseFast.reluBackward(par, ya, dya, dxa); else ElementwiseRef.reluBackward(ya, dya, dxa);
+        if (fast) onWorkers(p -> ElementwiseFast.reluBackward(p, ya, dya, dxa)); else ElementwiseRef.reluBackward(ya, dya, dxa);
     }
 
     @Override
-    public synchronized void binary(BinaryOp op, BroadcastSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y) {
+    public void binary(BinaryOp op, BroadcastSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer y) {
         float[] aa = f(a, BroadcastSpec.volume(spec.aShape()), "a"), ba = f(b, BroadcastSpec.volume(spec.bShape()), "b");
         float[] ya = f(y, BroadcastSpec.volume(spec.yShape()), "y");
-        if (fast) BroadcastFast.binary(par, op, spec, aa, ba, ya); else ElementwiseRef.binary(op, spec, aa, ba, ya);
+        if (fast) onWorkers(p -> BroadcastFast.binary(p, op, spec, aa, ba, ya)); else ElementwiseRef.binary(op, spec, aa, ba, ya);
     }
 
     @Override
-    public synchronized void sumTo(int[] xShape, DeviceBuffer x, int[] yShape, DeviceBuffer y) {
+    public void sumTo(int[] xShape, DeviceBuffer x, int[] yShape, DeviceBuffer y) {
         if (xShape.length != yShape.length)
             throw new IllegalArgumentException("sumTo: ranks differ, " + Arrays.toString(xShape) + " -> "
                     + Arrays.toString(yShape));
@@ -213,37 +258,37 @@ public class CpuBackend implements Backend {
                 throw new IllegalArgumentException("sumTo: cannot reduce " + Arrays.toString(xShape) + " to "
                         + Arrays.toString(yShape));
         float[] xa = f(x, BroadcastSpec.volume(xShape), "x"), ya = f(y, BroadcastSpec.volume(yShape), "y");
-        if (fast) BroadcastFast.sumTo(par, xShape, xa, yShape, ya); else ElementwiseRef.sumTo(xShape, xa, yShape, ya);
+        if (fast) onWorkers(p -> BroadcastFast.sumTo(p, xShape, xa, yShape, ya)); else ElementwiseRef.sumTo(xShape, xa, yShape, ya);
     }
 
     @Override
-    public synchronized void affine(DeviceBuffer x, DeviceBuffer y, float a, float b) {
+    public void affine(DeviceBuffer x, DeviceBuffer y, float a, float b) {
         float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
-        if (fast) ElementwiseFast.affine(par, xa, ya, a, b); else ElementwiseRef.affine(xa, ya, a, b);
+        if (fast) onWorkers(p -> ElementwiseFast.affine(p, xa, ya, a, b)); else ElementwiseRef.affine(xa, ya, a, b);
     }
 
     @Override
-    public synchronized void axpy(float a, DeviceBuffer x, DeviceBuffer y) {
+    public void axpy(float a, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, "x"), ya = f(y, xa.length, "y");
-        if (fast) ElementwiseFast.axpy(par, a, xa, ya); else ElementwiseRef.axpy(a, xa, ya);
+        if (fast) onWorkers(p -> ElementwiseFast.axpy(p, a, xa, ya)); else ElementwiseRef.axpy(a, xa, ya);
     }
 
     @Override
-    public synchronized double dot(DeviceBuffer a, DeviceBuffer b) {
+    public double dot(DeviceBuffer a, DeviceBuffer b) {
         float[] aa = f(a, "a"), ba = f(b, aa.length, "b");
-        return fast ? ElementwiseFast.dot(par, aa, ba) : ElementwiseRef.dot(aa, ba);
+        return fast ? reduceOnWorkers(p -> ElementwiseFast.dot(p, aa, ba)) : ElementwiseRef.dot(aa, ba);
     }
 
     // ---------------------------------------------------------------- statistics that stay on the device
 
     @Override
-    public synchronized void sumOfSquares(DeviceBuffer x, DeviceBuffer acc) {
+    public void sumOfSquares(DeviceBuffer x, DeviceBuffer acc) {
         float[] xa = f(x, "x"), aa = f(acc, 1, "acc");
-        if (fast) aa[0] += (float) ElementwiseFast.dot(par, xa, xa); else StatsRef.sumOfSquares(xa, aa);
+        if (fast) aa[0] += (float) reduceOnWorkers(p -> ElementwiseFast.dot(p, xa, xa)); else StatsRef.sumOfSquares(xa, aa);
     }
 
     @Override
-    public synchronized void clipByNorm(DeviceBuffer sumOfSquares, float maxNorm, DeviceBuffer x, DeviceBuffer y) {
+    public void clipByNorm(DeviceBuffer sumOfSquares, float maxNorm, DeviceBuffer x, DeviceBuffer y) {
         float[] s = f(sumOfSquares, 1, "sumOfSquares"), xa = f(x, "x"), ya = f(y, xa.length, "y");
         StatsRef.scale(xa, ya, StatsRef.clipFactor(s[0], maxNorm));
     }
@@ -273,15 +318,15 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- gemm
 
     @Override
-    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      DeviceBuffer a, long aOffset, int lda, DeviceBuffer b, long bOffset, int ldb,
                      float beta, DeviceBuffer c, long cOffset, int ldc) {
         float[] af = f(a, "A"), bf = f(b, "B"), cf = f(c, "C");
         checkMatrix("A", af.length, aOffset, transA ? k : m, transA ? m : k, lda);
         checkMatrix("B", bf.length, bOffset, transB ? n : k, transB ? k : n, ldb);
         checkMatrix("C", cf.length, cOffset, m, n, ldc);
-        if (fast) Sgemm.gemm(par, transA, transB, m, n, k, alpha, af, (int) aOffset, lda, bf, (int) bOffset, ldb,
-                beta, cf, (int) cOffset, ldc);
+        if (fast) onWorkers(p -> Sgemm.gemm(p, transA, transB, m, n, k, alpha, af, (int) aOffset, lda, bf, (int) bOffset, ldb,
+                beta, cf, (int) cOffset, ldc));
         else GemmRef.gemm(transA, transB, m, n, k, alpha, af, (int) aOffset, lda, bf, (int) bOffset, ldb,
                 beta, cf, (int) cOffset, ldc);
     }
@@ -296,67 +341,67 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- convolution
 
     @Override
-    public synchronized void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y) {
+    public void conv2dForward(Conv2dSpec s, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y) {
         float[] xa = f(x, s.xLength(), "x"), wa = f(w, s.wLength(), "w"), ya = f(y, s.yLength(), "y");
-        if (fast) ConvFast.forward(par, s, xa, wa, ya); else ConvRef.forward(s, xa, wa, ya);
+        if (fast) onWorkers(p -> ConvFast.forward(p, s, xa, wa, ya)); else ConvRef.forward(s, xa, wa, ya);
     }
 
     @Override
-    public synchronized void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
+    public void conv2dBackwardData(Conv2dSpec s, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
         float[] dya = f(dy, s.yLength(), "dy"), wa = f(w, s.wLength(), "w"), dxa = f(dx, s.xLength(), "dx");
-        if (fast) ConvFast.backwardData(par, s, dya, wa, dxa); else ConvRef.backwardData(s, dya, wa, dxa);
+        if (fast) onWorkers(p -> ConvFast.backwardData(p, s, dya, wa, dxa)); else ConvRef.backwardData(s, dya, wa, dxa);
     }
 
     @Override
-    public synchronized void conv2dBackwardWeight(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
+    public void conv2dBackwardWeight(Conv2dSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
         float[] xa = f(x, s.xLength(), "x"), dya = f(dy, s.yLength(), "dy"), dwa = f(dw, s.wLength(), "dw");
-        if (fast) ConvFast.backwardWeight(par, s, xa, dya, dwa); else ConvRef.backwardWeight(s, xa, dya, dwa);
+        if (fast) onWorkers(p -> ConvFast.backwardWeight(p, s, xa, dya, dwa)); else ConvRef.backwardWeight(s, xa, dya, dwa);
     }
 
     // ---------------------------------------------------------------- pooling
 
     @Override
-    public synchronized void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y, DeviceBuffer argmax) {
+    public void maxPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y, DeviceBuffer argmax) {
         float[] xa = f(x, s.xLength(), "x"), ya = f(y, s.yLength(), "y");
         int[] am = i(argmax, s.yLength(), "argmax");
-        if (fast) PoolFast.maxForward(par, s, xa, ya, am); else PoolRef.maxForward(s, xa, ya, am);
+        if (fast) onWorkers(p -> PoolFast.maxForward(p, s, xa, ya, am)); else PoolRef.maxForward(s, xa, ya, am);
     }
 
     @Override
-    public synchronized void maxPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer dx) {
+    public void maxPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer argmax, DeviceBuffer dx) {
         float[] dya = f(dy, s.yLength(), "dy"), dxa = f(dx, s.xLength(), "dx");
         int[] am = i(argmax, s.yLength(), "argmax");
-        if (fast) PoolFast.maxBackward(par, s, dya, am, dxa); else PoolRef.maxBackward(s, dya, am, dxa);
+        if (fast) onWorkers(p -> PoolFast.maxBackward(p, s, dya, am, dxa)); else PoolRef.maxBackward(s, dya, am, dxa);
     }
 
     @Override
-    public synchronized void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
+    public void avgPool2dForward(Pool2dSpec s, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, s.xLength(), "x"), ya = f(y, s.yLength(), "y");
-        if (fast) PoolFast.avgForward(par, s, xa, ya); else PoolRef.avgForward(s, xa, ya);
+        if (fast) onWorkers(p -> PoolFast.avgForward(p, s, xa, ya)); else PoolRef.avgForward(s, xa, ya);
     }
 
     @Override
-    public synchronized void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
+    public void avgPool2dBackward(Pool2dSpec s, DeviceBuffer dy, DeviceBuffer dx) {
         float[] dya = f(dy, s.yLength(), "dy"), dxa = f(dx, s.xLength(), "dx");
-        if (fast) PoolFast.avgBackward(par, s, dya, dxa); else PoolRef.avgBackward(s, dya, dxa);
+        if (fast) onWorkers(p -> PoolFast.avgBackward(p, s, dya, dxa)); else PoolRef.avgBackward(s, dya, dxa);
     }
 
     @Override
-    public synchronized void globalAvgPoolForward(int n, int c, int hw, DeviceBuffer x, DeviceBuffer y) {
+    public void globalAvgPoolForward(int n, int c, int hw, DeviceBuffer x, DeviceBuffer y) {
         float[] xa = f(x, (long) n * c * hw, "x"), ya = f(y, (long) n * c, "y");
-        if (fast) PoolFast.globalAvgForward(par, n, c, hw, xa, ya); else PoolRef.globalAvgForward(n, c, hw, xa, ya);
+        if (fast) onWorkers(p -> PoolFast.globalAvgForward(p, n, c, hw, xa, ya)); else PoolRef.globalAvgForward(n, c, hw, xa, ya);
     }
 
     @Override
-    public synchronized void globalAvgPoolBackward(int n, int c, int hw, DeviceBuffer dy, DeviceBuffer dx) {
+    public void globalAvgPoolBackward(int n, int c, int hw, DeviceBuffer dy, DeviceBuffer dx) {
         float[] dya = f(dy, (long) n * c, "dy"), dxa = f(dx, (long) n * c * hw, "dx");
-        if (fast) PoolFast.globalAvgBackward(par, n, c, hw, dya, dxa); else PoolRef.globalAvgBackward(n, c, hw, dya, dxa);
+        if (fast) onWorkers(p -> PoolFast.globalAvgBackward(p, n, c, hw, dya, dxa)); else PoolRef.globalAvgBackward(n, c, hw, dya, dxa);
     }
 
     // ---------------------------------------------------------------- batch norm
 
     @Override
-    public synchronized void batchNormForwardTrain(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
+    public void batchNormForwardTrain(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
                                       DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y,
                                       DeviceBuffer saveMean, DeviceBuffer saveInvStd) {
         checkPair(gamma, beta, "gamma", "beta");
@@ -367,28 +412,28 @@ public class CpuBackend implements Backend {
         float[] xa = f(x, s.length(), "x"), g = fOrNull(gamma, s.c(), "gamma"), b = fOrNull(beta, s.c(), "beta");
         float[] rm = fOrNull(runningMean, s.c(), "running_mean"), rv = fOrNull(runningVar, s.c(), "running_var");
         float[] ya = f(y, s.length(), "y"), sm = f(saveMean, s.c(), "saveMean"), si = f(saveInvStd, s.c(), "saveInvStd");
-        if (fast) BatchNormFast.forwardTrain(par, s, xa, g, b, rm, rv, ya, sm, si);
+        if (fast) onWorkers(p -> BatchNormFast.forwardTrain(p, s, xa, g, b, rm, rv, ya, sm, si));
         else BatchNormRef.forwardTrain(s, xa, g, b, rm, rv, ya, sm, si);
     }
 
     @Override
-    public synchronized void batchNormForwardEval(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
+    public void batchNormForwardEval(BatchNormSpec s, DeviceBuffer x, DeviceBuffer gamma, DeviceBuffer beta,
                                      DeviceBuffer runningMean, DeviceBuffer runningVar, DeviceBuffer y) {
         checkPair(gamma, beta, "gamma", "beta");
         float[] xa = f(x, s.length(), "x"), g = fOrNull(gamma, s.c(), "gamma"), b = fOrNull(beta, s.c(), "beta");
         float[] rm = f(runningMean, s.c(), "running_mean"), rv = f(runningVar, s.c(), "running_var");
         float[] ya = f(y, s.length(), "y");
-        if (fast) BatchNormFast.forwardEval(par, s, xa, g, b, rm, rv, ya); else BatchNormRef.forwardEval(s, xa, g, b, rm, rv, ya);
+        if (fast) onWorkers(p -> BatchNormFast.forwardEval(p, s, xa, g, b, rm, rv, ya)); else BatchNormRef.forwardEval(s, xa, g, b, rm, rv, ya);
     }
 
     @Override
-    public synchronized void batchNormBackward(BatchNormSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer gamma,
+    public void batchNormBackward(BatchNormSpec s, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer gamma,
                                   DeviceBuffer saveMean, DeviceBuffer saveInvStd,
                                   DeviceBuffer dx, DeviceBuffer dgamma, DeviceBuffer dbeta) {
         float[] xa = f(x, s.length(), "x"), dya = f(dy, s.length(), "dy"), g = fOrNull(gamma, s.c(), "gamma");
         float[] sm = f(saveMean, s.c(), "saveMean"), si = f(saveInvStd, s.c(), "saveInvStd"), dxa = f(dx, s.length(), "dx");
         float[] dg = fOrNull(dgamma, s.c(), "dgamma"), db = fOrNull(dbeta, s.c(), "dbeta");
-        if (fast) BatchNormFast.backward(par, s, xa, dya, g, sm, si, dxa, dg, db);
+        if (fast) onWorkers(p -> BatchNormFast.backward(p, s, xa, dya, g, sm, si, dxa, dg, db));
         else BatchNormRef.backward(s, xa, dya, g, sm, si, dxa, dg, db);
     }
 
@@ -400,10 +445,10 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- softmax and loss
 
     @Override
-    public synchronized void softmaxForward(int rows, int cols, DeviceBuffer x, DeviceBuffer y) {
+    public void softmaxForward(int rows, int cols, DeviceBuffer x, DeviceBuffer y) {
         long len = (long) rows * cols;
         float[] xa = f(x, len, "x"), ya = f(y, len, "y");
-        if (fast) LossFast.softmax(par, rows, cols, xa, ya); else LossRef.softmax(rows, cols, xa, ya);
+        if (fast) onWorkers(p -> LossFast.softmax(p, rows, cols, xa, ya)); else LossRef.softmax(rows, cols, xa, ya);
     }
 
     @Override
@@ -413,13 +458,13 @@ public class CpuBackend implements Backend {
     }
 
     @Override
-    public synchronized void softmaxCrossEntropyForward(int rows, int cols, DeviceBuffer logits, DeviceBuffer labels,
-                                                        DeviceBuffer probs, DeviceBuffer loss) {
+    public void softmaxCrossEntropyForward(int rows, int cols, DeviceBuffer logits, DeviceBuffer labels,
+                                           DeviceBuffer probs, DeviceBuffer loss) {
         long len = (long) rows * cols;
         float[] la = f(logits, len, "logits"), pa = f(probs, len, "probs"), lossa = f(loss, 1, "loss");
         int[] labs = i(labels, rows, "labels");
         LossRef.checkLabels(rows, cols, labs);
-        if (fast) LossFast.crossEntropy(par, rows, cols, la, labs, pa, lossa);
+        if (fast) onWorkers(p -> LossFast.crossEntropy(p, rows, cols, la, labs, pa, lossa));
         else LossRef.crossEntropy(rows, cols, la, labs, pa, lossa);
     }
 
@@ -448,14 +493,14 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- mixed op
 
     @Override
-    public synchronized void mixedSumForward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer y) {
+    public void mixedSumForward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer y) {
         float[] ya = f(y, "y"), wa = f(weights, xs.length, "weights");
         float[][] xa = arrays(xs, ya.length, "xs");
-        if (fast) ElementwiseFast.mixedSum(par, xa, wa, ya); else ChannelRef.mixedSum(xa, wa, ya);
+        if (fast) onWorkers(p -> ElementwiseFast.mixedSum(p, xa, wa, ya)); else ChannelRef.mixedSum(xa, wa, ya);
     }
 
     @Override
-    public synchronized void mixedSumBackward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer dy,
+    public void mixedSumBackward(DeviceBuffer[] xs, DeviceBuffer weights, DeviceBuffer dy,
                                  DeviceBuffer[] dxs, DeviceBuffer dweights) {
         float[] dya = f(dy, "dy");
         if (dxs.length != xs.length)
@@ -464,7 +509,7 @@ public class CpuBackend implements Backend {
         for (int k = 0; k < dxs.length; k++) dx[k] = fOrNull(dxs[k], dya.length, "dxs[" + k + "]");
         float[][] xa = arrays(xs, dya.length, "xs");
         float[] wa = f(weights, xs.length, "weights"), dw = fOrNull(dweights, xs.length, "dweights");
-        if (fast) ElementwiseFast.mixedSumBackward(par, xa, wa, dya, dx, dw);
+        if (fast) onWorkers(p -> ElementwiseFast.mixedSumBackward(p, xa, wa, dya, dx, dw));
         else ChannelRef.mixedSumBackward(xa, wa, dya, dx, dw);
     }
 
@@ -477,26 +522,30 @@ public class CpuBackend implements Backend {
     // ---------------------------------------------------------------- optimizers
 
     @Override
-    public synchronized void sgdStep(SgdSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer buf) {
+    public void sgdStep(SgdSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer buf) {
         float[] wa = f(w, "w"), ga = f(g, wa.length, "g");
         float[] ba = s.momentum() == 0f ? null : f(buf, wa.length, "momentum buffer");
-        if (fast) OptimFast.sgd(par, s, wa, ga, ba); else OptimRef.sgd(s, wa, ga, ba);
+        if (fast) onWorkers(p -> OptimFast.sgd(p, s, wa, ga, ba)); else OptimRef.sgd(s, wa, ga, ba);
     }
 
     @Override
-    public synchronized void adamStep(AdamSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v) {
+    public void adamStep(AdamSpec s, DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v) {
         float[] wa = f(w, "w"), ga = f(g, wa.length, "g"), ma = f(m, wa.length, "m"), va = f(v, wa.length, "v");
-        if (fast) OptimFast.adam(par, s, wa, ga, ma, va); else OptimRef.adam(s, wa, ga, ma, va);
+        if (fast) onWorkers(p -> OptimFast.adam(p, s, wa, ga, ma, va)); else OptimRef.adam(s, wa, ga, ma, va);
     }
 
-    /** Stops the fast backend's workers; the reference holds nothing. */
+    /**
+     * Stops the fast backend's workers (a gang leased by a call still running stops when that call
+     * returns; later calls fail); the reference holds nothing.
+     */
     @Override
     public void close() {
-        if (par != null) par.close();
+        closed = true;
+        for (Parallel p; (p = idle.poll()) != null; ) p.close();
     }
 
     @Override
     public String toString() {
-        return fast ? "CpuBackend(fast, " + threads + " threads)" : "CpuBackend(reference)";
+        return fast ? "CpuBackend(fast, " + threads + " threads, " + Sgemm.machine() + ")" : "CpuBackend(reference)";
     }
 }

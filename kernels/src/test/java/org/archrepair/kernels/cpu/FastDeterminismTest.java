@@ -112,7 +112,8 @@ class FastDeterminismTest {
     }
 
     @Test
-    void concurrentCallersAreSerializedNotMixed() throws Exception {
+    void concurrentCallersOfOneBackendGetTheBitsOfSequentialRuns() throws Exception {
+        // each call leases its own gang of workers and scratch, so callers overlap without mixing
         int callers = 3, rounds = 4;
         List<List<float[]>> alone = new ArrayList<>();
         for (int t = 0; t < callers; t++) {

@@ -7,9 +7,10 @@ import static org.archrepair.kernels.cpu.fast.Lanes.L;
 import static org.archrepair.kernels.cpu.fast.Panels.NR;
 
 /**
- * {@link Gemm8xNR} with a 4 x NR register tile (eight accumulators): the only tile on machines
- * with 16 vector registers (AVX2: spill-free at 117 GFLOP/s of a 133 peak per core under
- * -XX:UseAVX=2, where 6 and 8 rows spill and run at 50-57), and on AVX-512 the tile for row counts
+ * {@link Gemm8xNR} with a 4 x NR register tile (eight accumulators): the tile on machines with 16
+ * vector registers when C2's register scheduler is on (AVX2: spill-free at 117 GFLOP/s of a 133 peak
+ * per core under -XX:UseAVX=2, where 6 and 8 rows spill and run at 50-57; with it off
+ * {@link Gemm6xNR} takes over, {@link RowPanels#SIX}), and on AVX-512 the tile for row counts
  * that 8-row panels would pad by more than it loses (230 vs 250 GFLOP/s), e.g. 4, 12, 20 rows. Same
  * blocking and contract as Gemm8xNR; a separate class on purpose (one driver per tile shape keeps
  * the JIT profiles apart).

@@ -147,12 +147,21 @@ final class Im2colT implements Panels.PackB {
                     int src = ((n0 + img) * kTotal + kStart + i0 + ip * mr) * pq + off;
                     // written in order (mr values per depth step), read from mr row streams
                     int d = base + kk * mr;
-                    if (rows == 4 && mr == 4) {                     // the two tile heights, unrolled: 2x faster
+                    if (rows == 4 && mr == 4) {                     // the tile heights, unrolled: 2x faster
                         for (int u = 0; u < len; u++, d += 4) {
                             dst[d] = dy[src + u];
                             dst[d + 1] = dy[src + pq + u];
                             dst[d + 2] = dy[src + 2 * pq + u];
                             dst[d + 3] = dy[src + 3 * pq + u];
+                        }
+                    } else if (rows == 6 && mr == 6) {
+                        for (int u = 0; u < len; u++, d += 6) {
+                            dst[d] = dy[src + u];
+                            dst[d + 1] = dy[src + pq + u];
+                            dst[d + 2] = dy[src + 2 * pq + u];
+                            dst[d + 3] = dy[src + 3 * pq + u];
+                            dst[d + 4] = dy[src + 4 * pq + u];
+                            dst[d + 5] = dy[src + 5 * pq + u];
                         }
                     } else if (rows == 8 && mr == 8) {
                         for (int u = 0; u < len; u++, d += 8) {

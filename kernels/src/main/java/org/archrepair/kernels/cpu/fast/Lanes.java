@@ -37,9 +37,10 @@ final class Lanes {
 
     /**
      * True when the CPU has the 32 vector registers of AVX-512 (or more lanes than AVX2 anyway):
-     * register tiles of 16 accumulators fit without spills. With 16 registers (AVX2) only tiles
-     * of at most 8 accumulators stay spill-free in C2 (measured under -XX:UseAVX=2: a 6-row tile of
-     * 12 accumulators spilled 7 of them and ran at 50 GFLOP/s instead of 117).
+     * register tiles of 16 accumulators fit without spills. With 16 registers (AVX2) C2's default
+     * scheduler keeps only tiles of at most 8 accumulators spill-free (measured under -XX:UseAVX=2:
+     * a 6-row tile of 12 accumulators spilled 7 of them and ran at 50 GFLOP/s instead of 117); with
+     * -XX:-OptoRegScheduling the 6-row tile fits ({@link RowPanels#SIX}).
      */
     static final boolean WIDE = L >= 16;
 

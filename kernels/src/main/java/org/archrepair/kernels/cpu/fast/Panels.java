@@ -56,6 +56,22 @@ public final class Panels {
                 c[ci + i * ldc + j] = acc ? c[ci + i * ldc + j] + tile[i * NR + j] : tile[i * NR + j];
     }
 
+    /**
+     * {@link #storeTile} with vector adds for whole rows of a full-width tile: the accumulating path
+     * of the drivers whose kernels only store ({@link Gemm6xNR}). C + tile, the same sum as the
+     * kernels' own epilogue, so the same bits.
+     */
+    static void addTile(float[] tile, float[] c, int ci, int ldc, int mr, int nr, boolean acc) {
+        if (!acc || nr < NR) {
+            storeTile(tile, c, ci, ldc, mr, nr, acc);
+            return;
+        }
+        for (int i = 0, r = ci, t = 0; i < mr; i++, r += ldc, t += NR) {
+            FloatVector.fromArray(F, c, r).add(FloatVector.fromArray(F, tile, t)).intoArray(c, r);
+            FloatVector.fromArray(F, c, r + L).add(FloatVector.fromArray(F, tile, t + L)).intoArray(c, r + L);
+        }
+    }
+
     /** op(B). b: (k, ldb) or, transposed, (n, ldb). */
     public static PackB matrixB(float[] b, int off, int ldb, boolean trans) {
         return trans ? (p0, kc, j0, nc, dst) -> packBTransposed(b, off, ldb, p0, kc, j0, nc, dst)

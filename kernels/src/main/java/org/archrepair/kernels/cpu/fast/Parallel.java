@@ -76,8 +76,8 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Scratch of worker 0 (the calling thread), e.g. for data packed before a parallel call and
-     * shared by its parts. Such data outlives one call, so it relies on the owner (CpuBackend)
-     * running one kernel at a time.
+     * shared by its parts. Such data outlives one call, so it relies on the owner running one
+     * kernel at a time on this pool (CpuBackend leases a whole pool to each call).
      */
     public Scratch callerScratch() {
         return scratch[0];

@@ -58,36 +58,49 @@ public final class Sgemm {
     }
 
     /**
-     * Rows of the register tile the serial drivers use for an m-row A (the panel height of
-     * {@link #packA}). With 16 vector registers only the 4-row tile is spill-free. With 32
-     * (AVX-512), 8 x NR unless 8-row panels would waste more than the 4-row tile loses (measured in
-     * L1 on Zen 5: 250 vs 230 GFLOP/s), i.e. 8 rows for m = 8, 16, 24, 32, 64, ..., 4 rows for m = 4, 12, 20.
+     * Rows of the main register tile for an m-row A. With 32 vector registers (AVX-512), 8 x NR
+     * unless 8-row panels would waste more than the 4-row tile loses (measured in L1 on Zen 5: 250
+     * vs 230 GFLOP/s), i.e. 8 rows for m = 8, 16, 24, 32, 64, ..., 4 rows for m = 4, 12, 20; every
+     * panel has that height. With 16 (AVX2), 6 x NR mixed with at most two 4-row panels where C2
+     * compiles the 6-row tile without spills, else 4 x NR ({@link RowPanels#SIX}).
      */
     static int tileRows(int m) {
-        if (!Lanes.WIDE) return Gemm4xNR.MR;
+        if (!Lanes.WIDE) return RowPanels.SIX ? Gemm6xNR.MR : Gemm4xNR.MR;
         double eight = (double) m / Lanes.roundUp(m, Gemm8xNR.MR) * 250;
         double four = (double) m / Lanes.roundUp(m, Gemm4xNR.MR) * 230;
         return four > eight ? Gemm4xNR.MR : Gemm8xNR.MR;
     }
 
+    /** What this JVM runs, e.g. "Species[float, 8, S_256_BIT], register tiles of 6 x 16" (the tile of a 64-row A). */
+    public static String machine() {
+        return Lanes.F + ", register tiles of " + tileRows(64) + " x " + NR;
+    }
+
     /** Floats that {@link #packA} writes for an (m, k) A. */
     public static int packedLength(int m, int k) {
-        return Lanes.roundUp(m, tileRows(m)) * k;
+        return RowPanels.of(m).rows() * k;
     }
 
     /**
      * Packs A: (m, k) whole for {@link #multiply}: depth slice after slice, each slice all row
-     * panels. Part {@code part} of {@code parts} packs a disjoint range of panels, so workers can
-     * share the work; dst holds at least {@link #packedLength} floats from dstOff.
+     * panels of {@link RowPanels#of}(m). Part {@code part} of {@code parts} packs a disjoint range of
+     * panels, so workers can share the work; dst holds at least {@link #packedLength} floats from dstOff.
      */
     public static void packA(Panels.PackA a, int m, int k, float[] dst, int dstOff, int part, int parts) {
-        int mr = tileRows(m), mPad = Lanes.roundUp(m, mr), panels = mPad / mr;
-        int i0 = Parallel.split(panels, parts, part) * mr, i1 = Math.min(m, Parallel.split(panels, parts, part + 1) * mr);
+        packA(RowPanels.of(m), a, m, k, dst, dstOff, part, parts);
+    }
+
+    /** {@link #packA} into the panels of a given plan (the tests pack for every driver). */
+    static void packA(RowPanels plan, Panels.PackA a, int m, int k, float[] dst, int dstOff, int part, int parts) {
+        int mPad = plan.rows(), first = Parallel.split(plan.panels(), parts, part);
+        int last = Parallel.split(plan.panels(), parts, part + 1);
+        int i0 = plan.start(first), i1 = Math.min(m, plan.start(last)), split = Math.max(i0, Math.min(i1, plan.smallEnd()));
         if (i0 >= i1) return;
         int slices = slices(k);
         for (int slice = 0, p0 = 0; slice < slices; slice++) {
-            int kc = sliceDepth(k, slices, slice);
-            a.pack(i0, i1 - i0, p0, kc, mr, dst, dstOff + p0 * mPad + i0 * kc);
+            int kc = sliceDepth(k, slices, slice), base = dstOff + p0 * mPad;
+            if (split > i0) a.pack(i0, split - i0, p0, kc, plan.smallRows(), dst, base + i0 * kc);
+            if (i1 > split) a.pack(split, i1 - split, p0, kc, plan.bigRows(), dst, base + split * kc);
             p0 += kc;
         }
     }
@@ -104,7 +117,8 @@ public final class Sgemm {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
-        if (tileRows(m) == Gemm4xNR.MR) Gemm4xNR.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+        if (RowPanels.SIX) Gemm6xNR.multiply(RowPanels.of(m), ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
+        else if (tileRows(m) == Gemm4xNR.MR) Gemm4xNR.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
         else Gemm8xNR.multiply(ap, aOff, b, m, n, k, c, cOff, ldc, accumulate, ncBlock, scratch);
     }
 
@@ -115,7 +129,9 @@ public final class Sgemm {
     static void multiplyDirect(float[] ap, int aOff, int m, int depth, float[] src, int[] rowOff, int[] colOff, int n,
                                float[] c, int cOff, int ldc, boolean accumulate, Scratch scratch) {
         if (m <= 0 || n <= 0) return;
-        if (tileRows(m) == Gemm4xNR.MR) ConvGemm4xNR.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
+        if (RowPanels.SIX && m > RowPanels.SMALL_ONLY)
+            ConvGemm6xNR.multiply(RowPanels.of(m), ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
+        else if (!Lanes.WIDE || tileRows(m) == Gemm4xNR.MR) ConvGemm4xNR.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
         else ConvGemm8xNR.multiply(ap, aOff, m, depth, src, rowOff, colOff, n, c, cOff, ldc, accumulate, scratch);
     }
 

@@ -2,6 +2,8 @@ package org.archrepair.kernels.cpu.fast;
 
 import org.archrepair.kernels.Conv2dSpec;
 import org.archrepair.kernels.cpu.ref.ConvRef;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,7 +15,9 @@ import java.util.stream.Stream;
 /**
  * Implicit-GEMM and depthwise convolutions against the scalar reference, on the layer shapes of
  * ResNet-20, ResNet-18 (CIFAR) and the DARTS search space, plus grouped, dilated, asymmetric and
- * odd shapes that hit the edge tiles and the col2im path. Small batches keep the suite fast.
+ * odd shapes that hit the edge tiles and the col2im path. Small batches keep the suite fast. The
+ * ungrouped layers are also checked against an oracle nobody here wrote: the convolution as a GEMM
+ * over an explicit im2col matrix, multiplied in float64 by EJML.
  */
 class ConvFastTest {
 
@@ -130,6 +134,84 @@ class ConvFastTest {
             if (s.isDepthwise()) Tolerance.assertBitwise(name + " backward weight " + par.threads() + " threads", got, other);
             else Tolerance.assertClose(name + " backward weight " + par.threads() + " threads", expected, other, magnitude);
         }
+    }
+
+    /**
+     * Forward, data gradient and weight gradient against EJML: per image, col = im2col(x): (crs, pq);
+     * y = W col, dcol = W^T dy scattered back by col2im, dW = sum over images of dy col^T. The
+     * magnitudes (the same products over absolute values) bound the float error as in the reference tests.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
+    void convAsGemmMatchesEjml(String name, Conv2dSpec s) {
+        if (s.groups() != 1) return;
+        float[] x = Tolerance.random((int) s.xLength(), 21), w = Tolerance.random((int) s.wLength(), 22);
+        float[] dy = Tolerance.random((int) s.yLength(), 23);
+        float[][] y = new float[2][(int) s.yLength()], dx = new float[2][(int) s.xLength()], dw = new float[2][(int) s.wLength()];
+        for (int abs = 0; abs < 2; abs++) {
+            DMatrixRMaj wm = matrix(s.k(), s.c() * s.r() * s.s(), w, abs == 1, 0), dwm = new DMatrixRMaj(s.k(), wm.numCols);
+            for (int img = 0; img < s.n(); img++) {
+                DMatrixRMaj col = im2col(s, x, img, abs == 1), dym = matrix(s.k(), s.p() * s.q(), dy, abs == 1, img);
+                DMatrixRMaj ym = new DMatrixRMaj(s.k(), col.numCols), dcol = new DMatrixRMaj(col.numRows, col.numCols);
+                CommonOps_DDRM.mult(wm, col, ym);
+                copy(ym, y[abs], img);
+                CommonOps_DDRM.multTransA(wm, dym, dcol);
+                col2im(s, dcol, dx[abs], img);
+                CommonOps_DDRM.multAddTransB(dym, col, dwm);
+            }
+            copy(dwm, dw[abs], 0);
+        }
+        float[] got = new float[y[0].length];
+        ConvFast.forward(two, s, x, w, got);
+        Tolerance.assertClose(name + " forward vs EJML", y[0], got, y[1]);
+        got = new float[dx[0].length];
+        ConvFast.backwardData(two, s, dy, w, got);
+        Tolerance.assertClose(name + " backward data vs EJML", dx[0], got, dx[1]);
+        got = new float[dw[0].length];
+        ConvFast.backwardWeight(two, s, x, dy, got);
+        Tolerance.assertClose(name + " backward weight vs EJML", dw[0], got, dw[1]);
+    }
+
+    /** Block {@code block} of rows x cols floats of v as a float64 matrix (absolute values if abs). */
+    private static DMatrixRMaj matrix(int rows, int cols, float[] v, boolean abs, int block) {
+        DMatrixRMaj d = new DMatrixRMaj(rows, cols);
+        for (int i = 0, o = block * rows * cols; i < rows * cols; i++) d.data[i] = abs ? Math.abs(v[o + i]) : v[o + i];
+        return d;
+    }
+
+    private static void copy(DMatrixRMaj d, float[] out, int block) {
+        for (int i = 0, o = block * d.data.length; i < d.getNumElements(); i++) out[o + i] = (float) d.data[i];
+    }
+
+    /** col(c*r*s + dr*s + ds, oh*q + ow) = x(img, c, oh*stride - pad + dr*dil, ...), 0 outside: (crs, pq). */
+    private static DMatrixRMaj im2col(Conv2dSpec s, float[] x, int img, boolean abs) {
+        DMatrixRMaj col = new DMatrixRMaj(s.c() * s.r() * s.s(), s.p() * s.q());
+        for (int c = 0; c < s.c(); c++)
+            for (int dr = 0; dr < s.r(); dr++)
+                for (int ds = 0; ds < s.s(); ds++)
+                    for (int oh = 0; oh < s.p(); oh++)
+                        for (int ow = 0; ow < s.q(); ow++) {
+                            int ih = oh * s.strideH() - s.padH() + dr * s.dilH(), iw = ow * s.strideW() - s.padW() + ds * s.dilW();
+                            if (ih < 0 || ih >= s.h() || iw < 0 || iw >= s.w()) continue;
+                            float v = x[((img * s.c() + c) * s.h() + ih) * s.w() + iw];
+                            col.set((c * s.r() + dr) * s.s() + ds, oh * s.q() + ow, abs ? Math.abs(v) : v);
+                        }
+        return col;
+    }
+
+    /** dx(img) += the im2col scatter of dcol: (crs, pq). */
+    private static void col2im(Conv2dSpec s, DMatrixRMaj dcol, float[] dx, int img) {
+        double[] acc = new double[s.c() * s.h() * s.w()];
+        for (int c = 0; c < s.c(); c++)
+            for (int dr = 0; dr < s.r(); dr++)
+                for (int ds = 0; ds < s.s(); ds++)
+                    for (int oh = 0; oh < s.p(); oh++)
+                        for (int ow = 0; ow < s.q(); ow++) {
+                            int ih = oh * s.strideH() - s.padH() + dr * s.dilH(), iw = ow * s.strideW() - s.padW() + ds * s.dilW();
+                            if (ih < 0 || ih >= s.h() || iw < 0 || iw >= s.w()) continue;
+                            acc[(c * s.h() + ih) * s.w() + iw] += dcol.get((c * s.r() + dr) * s.s() + ds, oh * s.q() + ow);
+                        }
+        for (int i = 0, o = img * acc.length; i < acc.length; i++) dx[o + i] = (float) acc[i];
     }
 
     private interface Op {

@@ -122,4 +122,20 @@ class SgemmTest {
                 1f, magnitude, 0, c.ldc());
         Tolerance.assertClose("300x260x1100", expected, run(two, c, a, b, c0), magnitude);
     }
+
+    @Test
+    void mixedPanelsOverSeveralBlocks() {
+        // 250 rows: with 16 registers one 4-row panel and 41 6-row panels in two row blocks; over M
+        // (11 x 2 tiles of columns are too few to split N), so each worker packs its own plan.
+        Case c = new Case(250, 20, 600, true, false, 1f, 0f, 3, 2);
+        float[] a = Tolerance.random(c.aLen(), 10), b = Tolerance.random(c.bLen(), 11), c0 = Tolerance.random(c.cLen(), 12);
+        float[] expected = c0.clone(), magnitude = new float[c0.length];
+        GemmRef.gemm(true, false, c.m(), c.n(), c.k(), 1f, a, c.off(), c.lda(), b, c.off(), c.ldb(), 0f, expected,
+                c.off(), c.ldc());
+        GemmRef.gemm(true, false, c.m(), c.n(), c.k(), 1f, Tolerance.abs(a), c.off(), c.lda(), Tolerance.abs(b),
+                c.off(), c.ldb(), 0f, magnitude, c.off(), c.ldc());
+        float[] got = run(two, c, a, b, c0);
+        Tolerance.assertClose(c.toString(), expected, got, magnitude);
+        Tolerance.assertBitwise(c + " 1 vs 2 threads", run(one, c, a, b, c0), got);
+    }
 }
