@@ -35,19 +35,28 @@ public final class FailureOptions {
     Prepared prepare(Subject subject, DataOptions dataOptions, ModelOptions model, Backend backend, long seed,
                      int trainImages) throws IOException {
         ImageDataset train = dataOptions.load(Split.TRAIN), source = dataOptions.load(Split.TEST);
-        Accuracy acc;
-        BatchLoader loader = new BatchLoader(source, BatchLoader.Config.eval(256, model.normalization()), new Rng(seed));
+        Accuracy acc = evaluate(subject, source, model, backend);
+        return new Prepared(subject, sample(train, source, acc, seed, trainImages, subject.net().name()), acc);
+    }
+
+    /** The model on the whole source set. */
+    static Accuracy evaluate(Subject subject, ImageDataset source, ModelOptions model, Backend backend) {
+        BatchLoader loader = new BatchLoader(source, BatchLoader.Config.eval(256, model.normalization()), new Rng(0));
         try (ProgressBar bar = new ProgressBar("evaluate " + subject.net().name() + " on " + source.name(), source.size(), "img")) {
-            acc = Evaluator.evaluate(subject.net(), loader, backend, n -> bar.advance(n, null));
+            return Evaluator.evaluate(subject.net(), loader, backend, n -> bar.advance(n, null));
         }
+    }
+
+    /** D_fail sampled from what acc gets wrong, with the seed, and the repair data around it. */
+    RepairData sample(ImageDataset train, ImageDataset source, Accuracy acc, long seed, int trainImages, String model) {
         Rng root = new Rng(seed);
         FailureSet failures = FailureSet.sample(source, acc.predictions(), perClass, root.fork("failures"));
         if (failures.size() == 0)
-            throw new IllegalArgumentException(subject.net().name() + " classifies every image of " + source.name()
+            throw new IllegalArgumentException(model + " classifies every image of " + source.name()
                     + " correctly: there are no failures to repair");
         System.err.printf("D_fail: %d failures of %s (%d per class asked), from %d the model makes (accuracy %.2f%%)%n",
                 failures.size(), source.name(), perClass, acc.total() - acc.correct(), 100 * acc.accuracy());
         for (String s : failures.shortfalls(source.classes())) System.err.println("  " + s);
-        return new Prepared(subject, RepairData.of(train, source, failures, trainImages, root.fork("repair-data")), acc);
+        return RepairData.of(train, source, failures, trainImages, root.fork("repair-data"));
     }
 }

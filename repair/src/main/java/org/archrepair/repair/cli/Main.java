@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The archrepair command line: {@code archrepair <command> [options]}; {@code --help} on each. */
 @Command(name = "archrepair", mixinStandardHelpOptions = true, version = "archrepair 0.1.0",
         description = "Block-level architecture-oriented repair of deep neural networks, on its own tensor engine.",
-        subcommands = {RepairCommand.class, LocalizeCommand.class, EvaluateCommand.class, TrainCommand.class})
+        subcommands = {RepairCommand.class, CompareCommand.class, LocalizeCommand.class, EvaluateCommand.class,
+                TrainCommand.class})
 public final class Main implements Runnable {
 
     @Override
