@@ -133,10 +133,6 @@ public final class ModeMethod implements RepairMethod {
             this.ratio = ratio;
         }
 
-        int[] targeted() {
-            return targeted.clone();
-        }
-
         @Override
         public void beforeEpoch(int epoch) {
             Forward.Recorded train = pass(ctx, data, List.of(layer));

@@ -78,10 +78,6 @@ public final class SenseiMethod implements RepairMethod {
             this.population = new SenseiPopulation(config, data.labels(), data.classes().size(), rng.fork("population"));
         }
 
-        SenseiPopulation population() {
-            return population;
-        }
-
         @Override
         public void beforeEpoch(int epoch) {
             Rng flip = rng.fork("flip/" + epoch);

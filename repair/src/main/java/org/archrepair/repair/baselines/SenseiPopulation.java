@@ -56,10 +56,6 @@ final class SenseiPopulation {
         }
     }
 
-    int size() {
-        return queues.size();
-    }
-
     List<Item> queue(int image) {
         return List.copyOf(queues.get(image));
     }
