@@ -27,7 +27,7 @@ case $preset in
   raw)   flags=() ;;
 esac
 
-if [[ ! -f $jar || -n $(find pom.xml kernels engine models bench/pom.xml bench/src -newer "$jar" \
+if [[ ! -f $jar || -n $(find pom.xml kernels engine models repair bench/pom.xml bench/src -newer "$jar" \
       -type f -not -path '*/target/*' -print -quit) ]]; then
   mvn -q -pl bench -am package -DskipTests
 fi

@@ -73,14 +73,14 @@ public class BatchNormBench {
             dy = ours.upload(hdy);
             gamma = ours.upload(hgamma);
             beta = ours.upload(hbeta);
-            runMean = ours.allocate(DType.F32, c);
+            runMean = ours.allocateZeroed(DType.F32, c);
             runVar = ours.upload(ones(c));
-            y = ours.allocate(DType.F32, len);
-            dx = ours.allocate(DType.F32, len);
-            mean = ours.allocate(DType.F32, c);
-            invStd = ours.allocate(DType.F32, c);
-            dgamma = ours.allocate(DType.F32, c);
-            dbeta = ours.allocate(DType.F32, c);
+            y = ours.allocateUninitialized(DType.F32, len);
+            dx = ours.allocateUninitialized(DType.F32, len);
+            mean = ours.allocateUninitialized(DType.F32, c);
+            invStd = ours.allocateUninitialized(DType.F32, c);
+            dgamma = ours.allocateUninitialized(DType.F32, c);
+            dbeta = ours.allocateUninitialized(DType.F32, c);
             oursForward();   // the saved statistics that oursBackward reads
         }
     }

@@ -71,9 +71,9 @@ public class ConvBench {
             x = ours.upload(hx);
             w = ours.upload(hw);
             dy = ours.upload(hdy);
-            y = ours.allocate(DType.F32, spec.yLength());
-            dx = ours.allocate(DType.F32, spec.xLength());
-            dw = ours.allocate(DType.F32, spec.wLength());
+            y = ours.allocateUninitialized(DType.F32, spec.yLength());
+            dx = ours.allocateUninitialized(DType.F32, spec.xLength());
+            dw = ours.allocateUninitialized(DType.F32, spec.wLength());
         }
     }
 

@@ -60,7 +60,7 @@ public class GemmBench {
             ours = Forks.ours(threads);
             a = ours.upload(ha);
             b = ours.upload(hb);
-            c = ours.allocate(DType.F32, (long) size * size);
+            c = ours.allocateUninitialized(DType.F32, (long) size * size);
         }
     }
 

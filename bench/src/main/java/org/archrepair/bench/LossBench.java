@@ -67,10 +67,10 @@ public class LossBench {
             ours = Forks.ours(threads);
             logits = ours.upload(hlogits);
             labels = ours.upload(hlabels);
-            probs = ours.allocate(DType.F32, (long) rows * cols);
-            loss = ours.allocate(DType.F32, 1);
+            probs = ours.allocateUninitialized(DType.F32, (long) rows * cols);
+            loss = ours.allocateUninitialized(DType.F32, 1);
             dloss = ours.upload(new float[] {1f});
-            dlogits = ours.allocate(DType.F32, (long) rows * cols);
+            dlogits = ours.allocateUninitialized(DType.F32, (long) rows * cols);
             oursForward();   // the probabilities that oursBackward reads
         }
     }

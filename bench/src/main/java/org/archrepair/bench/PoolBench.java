@@ -68,9 +68,9 @@ public class PoolBench {
             ours = Forks.ours(threads);
             x = ours.upload(hx);
             dy = ours.upload(hdy);
-            y = ours.allocate(DType.F32, spec.yLength());
-            argmax = ours.allocate(DType.I32, spec.yLength());
-            dx = ours.allocate(DType.F32, spec.xLength());
+            y = ours.allocateUninitialized(DType.F32, spec.yLength());
+            argmax = ours.allocateUninitialized(DType.I32, spec.yLength());
+            dx = ours.allocateUninitialized(DType.F32, spec.xLength());
             ours.maxPool2dForward(spec, x, y, argmax);   // the argmax that oursMaxBackward scatters to
         }
     }

@@ -1,6 +1,7 @@
 package org.archrepair.bench;
 
-import org.archrepair.engine.io.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.archrepair.engine.io.JsonFormat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,15 +80,14 @@ public final class Report {
 
     static List<Result> read(Path file) throws IOException {
         List<Result> out = new ArrayList<>();
-        for (Object o : (List<?>) Json.parse(Files.readString(file))) {
-            Map<?, ?> run = (Map<?, ?>) o;
-            String[] name = ((String) run.get("benchmark")).split("\\.");
+        for (JsonNode run : JsonFormat.read(Files.readString(file))) {
+            String[] name = run.path("benchmark").asText().split("\\.");
             Map<String, String> params = new LinkedHashMap<>();
-            if (run.get("params") instanceof Map<?, ?> p) p.forEach((k, v) -> params.put((String) k, (String) v));
-            Map<?, ?> metric = (Map<?, ?>) run.get("primaryMetric");
-            double median = number(((Map<?, ?>) metric.get("scorePercentiles")).get("50.0"));
+            run.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            JsonNode metric = run.path("primaryMetric");
+            double median = number(metric.path("scorePercentiles").path("50.0"));
             out.add(new Result(name[name.length - 2], name[name.length - 1], params,
-                    median * msPer((String) metric.get("scoreUnit"))));
+                    median * msPer(metric.path("scoreUnit").asText())));
         }
         return out;
     }
@@ -165,8 +165,8 @@ public final class Report {
         return Double.isNaN(v) || Double.isInfinite(v) ? "-" : String.format(Locale.ROOT, "%." + digits + "f", v);
     }
 
-    private static double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : Double.NaN;   // JMH writes "NaN" as a string
+    private static double number(JsonNode v) {
+        return v.isNumber() ? v.doubleValue() : Double.NaN;   // JMH writes "NaN" as a string
     }
 
     private static double msPer(String unit) {

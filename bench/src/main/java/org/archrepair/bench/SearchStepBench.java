@@ -157,7 +157,7 @@ public class SearchStepBench {
     public float ours() {
         architect.step(ours, val, train);
         try (var ignored = architect.freezeArchitecture()) {
-            return loss = step.run(ours, train).loss();
+            return loss = step.run(ours, train, l -> { }).loss();
         }
     }
 
@@ -171,7 +171,7 @@ public class SearchStepBench {
     @Benchmark
     public float oursWeightStep() {
         try (var ignored = architect.freezeArchitecture()) {
-            return loss = step.run(ours, train).loss();
+            return loss = step.run(ours, train, l -> { }).loss();
         }
     }
 

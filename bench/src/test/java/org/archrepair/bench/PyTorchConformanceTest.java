@@ -171,8 +171,8 @@ class PyTorchConformanceTest {
         }
         try (CpuBackend b = which.open()) {
             DeviceBuffer bx = b.upload(x), bw = b.upload(w), bdy = b.upload(dy);
-            DeviceBuffer y = b.allocate(DType.F32, s.yLength()), dx = b.allocate(DType.F32, s.xLength()),
-                    dw = b.allocate(DType.F32, s.wLength());
+            DeviceBuffer y = b.allocateUninitialized(DType.F32, s.yLength()), dx = b.allocateUninitialized(DType.F32, s.xLength()),
+                    dw = b.allocateUninitialized(DType.F32, s.wLength());
             b.conv2dForward(s, bx, bw, y);
             b.conv2dBackwardData(s, bdy, bw, dx);
             b.conv2dBackwardWeight(s, bx, bdy, dw);
@@ -209,8 +209,8 @@ class PyTorchConformanceTest {
             tdx = lx.getGradient().toFloatArray();
         }
         try (CpuBackend b = which.open()) {
-            DeviceBuffer y = b.allocate(DType.F32, s.yLength()), argmax = b.allocate(DType.I32, s.yLength());
-            DeviceBuffer dx = b.allocate(DType.F32, s.xLength());
+            DeviceBuffer y = b.allocateUninitialized(DType.F32, s.yLength()), argmax = b.allocateUninitialized(DType.I32, s.yLength());
+            DeviceBuffer dx = b.allocateUninitialized(DType.F32, s.xLength());
             b.maxPool2dForward(s, b.upload(x), y, argmax);
             b.maxPool2dBackward(s, b.upload(dy), argmax, dx);
             assertAll(() -> assertClose("y", ty, get(b, y)), () -> assertClose("dx", tdx, get(b, dx)));
@@ -229,7 +229,7 @@ class PyTorchConformanceTest {
             tdx = lx.getGradient().toFloatArray();
         }
         try (CpuBackend b = which.open()) {
-            DeviceBuffer y = b.allocate(DType.F32, s.yLength()), dx = b.allocate(DType.F32, s.xLength());
+            DeviceBuffer y = b.allocateUninitialized(DType.F32, s.yLength()), dx = b.allocateUninitialized(DType.F32, s.xLength());
             b.avgPool2dForward(s, b.upload(x), y);
             b.avgPool2dBackward(s, b.upload(dy), dx);
             assertAll(() -> assertClose("y", ty, get(b, y)), () -> assertClose("dx", tdx, get(b, dx)));
@@ -286,9 +286,9 @@ class PyTorchConformanceTest {
         float[][] t = torchBatchNormTrain(s, x, dy, gamma, beta, mean0, var0);
         try (CpuBackend b = which.open()) {
             DeviceBuffer bx = b.upload(x), g = bn.affine() ? b.upload(gamma) : null, be = bn.affine() ? b.upload(beta) : null;
-            DeviceBuffer rm = b.upload(mean0), rv = b.upload(var0), y = b.allocate(DType.F32, s.length());
-            DeviceBuffer mean = b.allocate(DType.F32, c), invStd = b.allocate(DType.F32, c);
-            DeviceBuffer dx = b.allocate(DType.F32, s.length()), dg = b.allocate(DType.F32, c), db = b.allocate(DType.F32, c);
+            DeviceBuffer rm = b.upload(mean0), rv = b.upload(var0), y = b.allocateUninitialized(DType.F32, s.length());
+            DeviceBuffer mean = b.allocateUninitialized(DType.F32, c), invStd = b.allocateUninitialized(DType.F32, c);
+            DeviceBuffer dx = b.allocateUninitialized(DType.F32, s.length()), dg = b.allocateUninitialized(DType.F32, c), db = b.allocateUninitialized(DType.F32, c);
             b.batchNormForwardTrain(s, bx, g, be, rm, rv, y, mean, invStd);
             b.batchNormBackward(s, bx, b.upload(dy), g, mean, invStd, dx, dg, db);
             assertAll(() -> assertClose("y", t[0], get(b, y)), () -> assertClose("running_mean", t[1], get(b, rm)),
@@ -325,7 +325,7 @@ class PyTorchConformanceTest {
                     in(scope, mean, c), in(scope, var, c), false).toFloatArray();
         }
         try (CpuBackend b = which.open()) {
-            DeviceBuffer y = b.allocate(DType.F32, s.length());
+            DeviceBuffer y = b.allocateUninitialized(DType.F32, s.length());
             b.batchNormForwardEval(s, b.upload(x), bn.affine() ? b.upload(gamma) : null,
                     bn.affine() ? b.upload(beta) : null, b.upload(mean), b.upload(var), y);
             assertClose("y", ty, get(b, y));
@@ -357,8 +357,8 @@ class PyTorchConformanceTest {
             tdlogits = lx.getGradient().toFloatArray();
         }
         try (CpuBackend b = which.open()) {
-            DeviceBuffer bl = b.upload(labels), probs = b.allocate(DType.F32, (long) l.rows() * l.cols());
-            DeviceBuffer loss = b.allocate(DType.F32, 1), dlogits = b.allocate(DType.F32, (long) l.rows() * l.cols());
+            DeviceBuffer bl = b.upload(labels), probs = b.allocateUninitialized(DType.F32, (long) l.rows() * l.cols());
+            DeviceBuffer loss = b.allocateUninitialized(DType.F32, 1), dlogits = b.allocateUninitialized(DType.F32, (long) l.rows() * l.cols());
             b.softmaxCrossEntropyForward(l.rows(), l.cols(), b.upload(logits), bl, probs, loss);
             b.softmaxCrossEntropyBackward(l.rows(), l.cols(), probs, bl, b.upload(new float[] {1f}), dlogits);
             assertAll(() -> assertClose("loss", tloss, get(b, loss)),
@@ -377,7 +377,7 @@ class PyTorchConformanceTest {
             tdx = lx.getGradient().toFloatArray();
         }
         try (CpuBackend b = which.open()) {
-            DeviceBuffer y = b.allocate(DType.F32, x.length), dx = b.allocate(DType.F32, x.length);
+            DeviceBuffer y = b.allocateUninitialized(DType.F32, x.length), dx = b.allocateUninitialized(DType.F32, x.length);
             b.softmaxForward(l.rows(), l.cols(), b.upload(x), y);
             b.softmaxBackward(l.rows(), l.cols(), y, b.upload(dy), dx);
             assertAll(() -> assertClose("y", ty, get(b, y)), () -> assertClose("dx", tdx, get(b, dx)));
@@ -449,7 +449,7 @@ class PyTorchConformanceTest {
         float[][] t = torchLinear(l, x, w, bias, dy);
         try (CpuBackend b = which.open()) {
             DeviceBuffer bx = b.upload(x), bw = b.upload(w), bdy = b.upload(dy), y = b.upload(repeatRows(bias, l.batch()));
-            DeviceBuffer dx = b.allocate(DType.F32, x.length), dw = b.allocate(DType.F32, w.length), db = b.allocate(DType.F32, l.out());
+            DeviceBuffer dx = b.allocateUninitialized(DType.F32, x.length), dw = b.allocateUninitialized(DType.F32, w.length), db = b.allocateUninitialized(DType.F32, l.out());
             b.gemm(false, true, l.batch(), l.out(), l.in(), 1f, bx, 0, l.in(), bw, 0, l.in(), 1f, y, 0, l.out());
             b.gemm(false, false, l.batch(), l.in(), l.out(), 1f, bdy, 0, l.out(), bw, 0, l.in(), 0f, dx, 0, l.in());
             b.gemm(true, false, l.out(), l.in(), l.batch(), 1f, bdy, 0, l.out(), bx, 0, l.in(), 0f, dw, 0, l.in());

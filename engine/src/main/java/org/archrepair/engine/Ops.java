@@ -22,6 +22,7 @@ import org.archrepair.engine.functions.Softmax;
 import org.archrepair.engine.functions.SoftmaxCrossEntropy;
 import org.archrepair.engine.functions.SumTo;
 import org.archrepair.kernels.BinaryOp;
+import org.archrepair.kernels.DType;
 
 import java.util.Arrays;
 import java.util.List;
@@ -196,5 +197,31 @@ public final class Ops {
     /** sum_o weights[o] xs[o]. */
     public static Tensor mixedSum(List<Tensor> xs, Tensor weights) {
         return MixedSum.apply(xs, weights);
+    }
+
+    // ---------------------------------------------------------------- metrics kept on the device (no gradient)
+
+    /**
+     * count[0] += the number of rows of logits whose argmax (the first maximum) is their label.
+     * logits: (n, classes); labels, count: int32 (n) and (1). Nothing is read back to the host.
+     */
+    public static void accumulateCorrect(Tensor logits, Tensor labels, Tensor count) {
+        checkMetric(logits, labels, count, 1, "accumulateCorrect");
+        logits.backend().countCorrect(logits.dim(0), logits.dim(1), logits.data(), labels.data(), count.data());
+    }
+
+    /** out[offset + r] = argmax of row r of logits (the first maximum); logits: (n, classes), out: int32. */
+    public static void argmaxRows(Tensor logits, Tensor out, int offset) {
+        checkMetric(logits, null, out, offset + (long) logits.dim(0), "argmaxRows");
+        logits.backend().argmaxRows(logits.dim(0), logits.dim(1), logits.data(), out.data(), offset);
+    }
+
+    private static void checkMetric(Tensor logits, Tensor labels, Tensor out, long outAtLeast, String op) {
+        if (logits.rank() != 2)
+            throw new IllegalArgumentException(op + ": logits must be (n, classes), got " + Arrays.toString(logits.shape()));
+        if (labels != null && (labels.dtype() != DType.I32 || labels.numel() != logits.dim(0)))
+            throw new IllegalArgumentException(op + ": labels must be int32 of " + logits.dim(0) + " elements");
+        if (out.dtype() != DType.I32 || out.numel() < outAtLeast)
+            throw new IllegalArgumentException(op + ": output must be int32 with at least " + outAtLeast + " elements");
     }
 }

@@ -53,12 +53,13 @@ public final class Tensor {
     }
 
     public static Tensor zeros(Backend backend, int... shape) {
-        return new Tensor(backend.allocate(DType.F32, volume(shape)), shape, null, false);
+        return new Tensor(backend.allocateZeroed(DType.F32, volume(shape)), shape, null, false);
     }
 
     public static Tensor full(Backend backend, float value, int... shape) {
-        Tensor t = zeros(backend, shape);
-        if (value != 0f) backend.fill(t.data, value);
+        if (value == 0f) return zeros(backend, shape);
+        Tensor t = new Tensor(backend.allocateUninitialized(DType.F32, volume(shape)), shape, null, false);
+        backend.fill(t.data, value);
         return t;
     }
 

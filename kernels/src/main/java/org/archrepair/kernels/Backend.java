@@ -19,8 +19,14 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
-    /** A new zero-filled buffer. */
-    DeviceBuffer allocate(DType dtype, long length);
+    /**
+     * A new buffer whose contents are undefined (on a GPU: whatever the reused memory held): for an
+     * output that the next primitive overwrites entirely, which is almost every output.
+     */
+    DeviceBuffer allocateUninitialized(DType dtype, long length);
+
+    /** A new zero-filled buffer: for an output that is written only in part or accumulated into. */
+    DeviceBuffer allocateZeroed(DType dtype, long length);
 
     DeviceBuffer upload(float[] host);
 
@@ -62,8 +68,33 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- reductions
 
-    /** sum_i a[i] * b[i], accumulated in double; a and b have equal length. */
+    /** sum_i a[i] * b[i], accumulated in double; a and b have equal length. Reads the result back to the host. */
     double dot(DeviceBuffer a, DeviceBuffer b);
+
+    // ---------------------------------------------------------------- statistics that stay on the device
+
+    /** acc[0] += sum_i x[i]^2 (accumulates). acc: (1). A gradient norm without a host round trip. */
+    void sumOfSquares(DeviceBuffer x, DeviceBuffer acc);
+
+    /**
+     * y[i] = x[i] * min(1, maxNorm / (sqrt(sumOfSquares[0]) + 1e-6)), the factor of
+     * torch.nn.utils.clip_grad_norm_, computed in float from the device-side sum. sumOfSquares: (1);
+     * y may be x.
+     */
+    void clipByNorm(DeviceBuffer sumOfSquares, float maxNorm, DeviceBuffer x, DeviceBuffer y);
+
+    /**
+     * out[outOffset + r] = the column of the largest value in row r, scanning left to right and moving
+     * only to a strictly greater value (ties go to the first; NaN never wins past column 0).
+     * x: (rows, cols); out (I32): at least outOffset + rows.
+     */
+    void argmaxRows(int rows, int cols, DeviceBuffer x, DeviceBuffer out, long outOffset);
+
+    /**
+     * count[0] += the number of rows r whose {@link #argmaxRows argmax} equals labels[r] (accumulates).
+     * x: (rows, cols); labels (I32): (rows); count (I32): (1).
+     */
+    void countCorrect(int rows, int cols, DeviceBuffer x, DeviceBuffer labels, DeviceBuffer count);
 
     // ---------------------------------------------------------------- dense linear algebra
 

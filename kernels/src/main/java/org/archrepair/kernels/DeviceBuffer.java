@@ -12,4 +12,12 @@ public interface DeviceBuffer {
     DType dtype();
 
     Backend backend();
+
+    /**
+     * Gives the memory back to the backend now (a GPU returns it to its caching allocator) instead of
+     * when the garbage collector finds the buffer unreachable. The buffer must not be used afterwards;
+     * releasing twice is harmless. The CPU backend's arrays are left to the garbage collector.
+     */
+    default void release() {
+    }
 }

@@ -4,7 +4,7 @@
  * DARTS mixed sum, optimizer steps) over flat {@link org.archrepair.kernels.DeviceBuffer}s, with
  * shapes in small spec records.
  *
- * <p>Owns: buffers, primitives, their CPU (and later CUDA) implementations. Must not import
- * anything from engine, models or repair: no tensors, autograd or models here.
+ * <p>Owns: buffers, primitives, their CPU ({@code cpu}) and CUDA ({@code cuda}) implementations.
+ * Must not import anything from engine, models or repair: no tensors, autograd or models here.
  */
 package org.archrepair.kernels;

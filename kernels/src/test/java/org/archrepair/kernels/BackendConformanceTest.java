@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Longer than 600 lines on purpose: one primitive after another, in Backend's order, is the
  * easiest way to see that none is missing.
  *
- * <p>To add a backend (e.g. CUDA), add its name to {@link #backends()} and open it in
- * {@link #open(String)}; a backend that cannot start here should be left out with a printed reason.
+ * <p>Backends: the fast CPU paths with 1 and 2 threads, and the CUDA backend twice: over the stub
+ * driver that runs the real kernels on the CPU ("cuda-emulated", wherever g++ is) and on a GPU
+ * ("cuda"), each skipped with a printed reason where it cannot open ({@link TestDevices}).
  */
 class BackendConformanceTest {
 
@@ -47,21 +48,22 @@ class BackendConformanceTest {
     private static Backend ref;
 
     static Stream<String> backends() {
-        return Stream.of("cpu-fast-1", "cpu-fast-2");
+        return Stream.concat(TestDevices.selected(Stream.of("cpu-fast-1", "cpu-fast-2")), TestDevices.cuda());
     }
 
-    static Backend open(String name) {
+    /** The backend under test; a CUDA one that cannot open here skips the test. */
+    static Backend device(String name) {
         return switch (name) {
-            case "cpu-fast-1" -> CpuBackend.fast(1);
-            case "cpu-fast-2" -> CpuBackend.fast(2);
-            default -> throw new IllegalArgumentException(name);
+            case "cpu-fast-1", "cpu-fast-2" -> OPEN.get(name);
+            default -> TestDevices.open(name);
         };
     }
 
     @BeforeAll
     static void start() {
         ref = CpuBackend.reference();
-        backends().forEach(n -> OPEN.put(n, open(n)));
+        OPEN.put("cpu-fast-1", CpuBackend.fast(1));
+        OPEN.put("cpu-fast-2", CpuBackend.fast(2));
     }
 
     @AfterAll
@@ -134,9 +136,9 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void memory(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] h = random(1000, 1);
-        DeviceBuffer a = be.upload(h), z = be.allocate(DType.F32, 1000), ints = be.upload(new int[]{3, -1, 7});
+        DeviceBuffer a = be.upload(h), z = be.allocateZeroed(DType.F32, 1000), ints = be.upload(new int[]{3, -1, 7});
         assertArrayEquals(h, get(a));
         assertArrayEquals(new float[1000], get(z));
         assertArrayEquals(new int[]{3, -1, 7}, getInts(ints));
@@ -148,8 +150,15 @@ class BackendConformanceTest {
         float[] filled = new float[1000];
         Arrays.fill(filled, -2.5f);
         assertArrayEquals(filled, get(z));
-        assertEquals(DType.I32, be.allocate(DType.I32, 4).dtype());
-        assertEquals(4, be.allocate(DType.I32, 4).length());
+        assertEquals(DType.I32, be.allocateUninitialized(DType.I32, 4).dtype());
+        assertEquals(4, be.allocateUninitialized(DType.I32, 4).length());
+        // A zeroed buffer is zero even where the memory it reuses held something else (a GPU's cache).
+        z.release();
+        z.release();                                                // twice is harmless
+        DeviceBuffer again = be.allocateZeroed(DType.F32, 1000), ints0 = be.allocateZeroed(DType.I32, 1000);
+        assertArrayEquals(new float[1000], get(again));
+        assertArrayEquals(new int[1000], getInts(ints0));
+        assertEquals(0, be.allocateUninitialized(DType.F32, 0).length());
     }
 
     // ---------------------------------------------------------------- elementwise
@@ -157,7 +166,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void unary(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] h = random(100_003, 2);                           // odd length: vector tails
         h[0] = Float.NaN;
         h[1] = -0f;
@@ -176,7 +185,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void reluBackward(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] yh = random(70_001, 3);
         yh[5] = 0f;
         Pair y = up(be, yh), dy = up(be, random(70_001, 4)), dx = zeros(be, 70_001);
@@ -202,7 +211,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void binary(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         broadcasts().forEach(shapes -> {
             BroadcastSpec spec = BroadcastSpec.of(shapes[0], shapes[1]);
             float[] ah = random((int) BroadcastSpec.volume(spec.aShape()), 5);
@@ -214,7 +223,7 @@ class BackendConformanceTest {
                 ref.binary(op, spec, a.r(), b.r(), y.r());
                 // Magnitude of one operation: |a| + |b| for ADD/SUB, |a op b| for MUL/DIV.
                 Pair absA = up(ref, abs(ah)), absB = up(ref, abs(bh));
-                DeviceBuffer mag = ref.allocate(DType.F32, y.r().length());
+                DeviceBuffer mag = ref.allocateUninitialized(DType.F32, y.r().length());
                 ref.binary(op == BinaryOp.SUB ? BinaryOp.ADD : op, spec, absA.r(), absB.r(), mag);
                 close("binary " + op + " " + spec, y, get(mag));
             }
@@ -230,7 +239,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void sumTo(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         int[][][] cases = {
                 {{8, 16, 32, 32}, {1, 16, 1, 1}},   // conv bias / BN-style channel sums
                 {{8, 16, 32, 32}, {8, 16, 1, 1}},
@@ -244,7 +253,7 @@ class BackendConformanceTest {
             Pair x = up(be, xh), y = zeros(be, out);
             be.sumTo(c[0], x.t(), c[1], y.t());
             ref.sumTo(c[0], x.r(), c[1], y.r());
-            DeviceBuffer mag = ref.allocate(DType.F32, out);
+            DeviceBuffer mag = ref.allocateUninitialized(DType.F32, out);
             ref.sumTo(c[0], ref.upload(abs(xh)), c[1], mag);
             close("sumTo " + Arrays.toString(c[0]) + " -> " + Arrays.toString(c[1]), y, get(mag));
         }
@@ -253,7 +262,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void affineAxpyDot(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         float[] xh = random(50_005, 10), yh = random(50_005, 11);
         Pair x = up(be, xh), y = up(be, yh);
         be.affine(x.t(), y.t(), -1.5f, 0.25f);
@@ -277,12 +286,80 @@ class BackendConformanceTest {
         if (!(Math.abs(got - want) <= REL * magDot)) fail("dot: expected " + want + ", got " + got);
     }
 
+    // ---------------------------------------------------------------- statistics that stay on the device
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void sumOfSquaresAndClipping(String name) {
+        Backend be = device(name);
+        float[] xh = random(70_001, 12);
+        Pair x = up(be, xh), acc = up(be, new float[]{0.5f});
+        for (int twice = 0; twice < 2; twice++) {                  // accumulates
+            be.sumOfSquares(x.t(), acc.t());
+            ref.sumOfSquares(x.r(), acc.r());
+        }
+        close("sumOfSquares", acc, get(acc.r()));                  // every term is positive: magnitude = value
+        float sq = get(acc.r())[0];
+        for (float maxNorm : new float[]{1f, 1e9f}) {              // clipped, and a factor of exactly 1
+            Pair y = zeros(be, xh.length);
+            be.clipByNorm(acc.t(), maxNorm, x.t(), y.t());
+            ref.clipByNorm(acc.r(), maxNorm, x.r(), y.r());
+            float factor = Math.min(1f, maxNorm / ((float) Math.sqrt(sq) + 1e-6f));
+            float[] want = get(y.r());
+            for (int i = 0; i < xh.length; i++) assertEquals(xh[i] * factor, want[i], "reference clipByNorm " + i);
+            close("clipByNorm " + maxNorm, y, abs(want));
+            if (maxNorm > 1e8f) assertArrayEquals(xh, get(y.t()), "clipByNorm with factor 1");
+        }
+        be.clipByNorm(acc.t(), 1f, x.t(), x.t());                  // in place
+        ref.clipByNorm(acc.r(), 1f, x.r(), x.r());
+        close("clipByNorm in place", x, abs(get(x.r())));
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void argmaxAndCorrectCount(String name) {
+        Backend be = device(name);
+        for (int cols : new int[]{1, 10, 37, 200}) {
+            int rows = 130;
+            float[] xh = random(rows * cols, 13 + cols);
+            for (int r = 0; r < rows; r += 3) xh[r * cols + (r % cols)] = 2f;       // ties of 2 between columns
+            for (int r = 0; r < rows; r += 6) xh[r * cols + ((r + 5) % cols)] = 2f;
+            for (int r = 1; r < rows; r += 7) xh[r * cols] = Float.NaN;            // NaN in the first column
+            for (int r = 2; r < rows; r += 11) xh[r * cols + cols - 1] = Float.NaN; // NaN later: never wins
+            int[] labels = new int[rows];
+            for (int r = 0; r < rows; r++) labels[r] = r % 2 == 0 ? StatsOracle.argmax(xh, r, cols) : (r * 7) % cols;
+            int[] outInit = new int[rows + 9];
+            Arrays.fill(outInit, -7);
+            Pair x = up(be, xh), out = up(be, outInit), lab = up(be, labels), count = up(be, new int[]{3});
+            be.argmaxRows(rows, cols, x.t(), out.t(), 5);
+            ref.argmaxRows(rows, cols, x.r(), out.r(), 5);
+            int[] want = getInts(out.r());
+            for (int r = 0; r < rows; r++) assertEquals(StatsOracle.argmax(xh, r, cols), want[5 + r], "reference argmax row " + r);
+            assertArrayEquals(want, getInts(out.t()), "argmaxRows, " + cols + " columns");
+            be.countCorrect(rows, cols, x.t(), lab.t(), count.t());
+            ref.countCorrect(rows, cols, x.r(), lab.r(), count.r());
+            int correct = 0;
+            for (int r = 0; r < rows; r++) if (StatsOracle.argmax(xh, r, cols) == labels[r]) correct++;
+            assertEquals(3 + correct, getInts(count.r())[0], "reference countCorrect");
+            assertArrayEquals(getInts(count.r()), getInts(count.t()), "countCorrect, " + cols + " columns");
+        }
+    }
+
+    /** The argmax of the Evaluator, written out here so that the reference is checked too. */
+    private static final class StatsOracle {
+        static int argmax(float[] x, int r, int cols) {
+            int best = 0;
+            for (int j = 1; j < cols; j++) if (x[r * cols + j] > x[r * cols + best]) best = j;
+            return best;
+        }
+    }
+
     // ---------------------------------------------------------------- gemm
 
     @ParameterizedTest
     @MethodSource("backends")
     void gemm(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         // (m, n, k) from a linear layer (batch 128, 64 -> 10), its two gradients, and an odd block with offsets.
         int[][] shapes = {{128, 10, 64}, {64, 10, 128}, {128, 64, 10}, {37, 29, 53}};
         int seed = 20;
@@ -309,7 +386,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void gemmAlphaZeroAndBetaZeroIgnoreTheirOperands(String name) {
-        ignoresOperands(OPEN.get(name));
+        ignoresOperands(device(name));
     }
 
     @Test
@@ -343,13 +420,14 @@ class BackendConformanceTest {
                 Conv2dSpec.of(2, 128, 8, 8, 256, 1, 2, 0, 1, 1),    // ResNet-18 1x1 projection (16x16 -> 8x8 input halves)
                 Conv2dSpec.of(2, 16, 32, 32, 16, 5, 1, 4, 2, 16),   // DARTS dil_conv_5x5 depthwise part
                 Conv2dSpec.of(2, 32, 16, 16, 32, 3, 2, 1, 1, 32),   // depthwise stride 2
-                Conv2dSpec.of(2, 16, 8, 8, 32, 3, 1, 1, 1, 4));     // grouped
+                Conv2dSpec.of(2, 16, 8, 8, 32, 3, 1, 1, 1, 4),      // grouped
+                Conv2dSpec.of(3, 32, 8, 8, 48, 1, 1, 0, 1, 2));     // 1x1 stride 1 (no im2col on the GPU), 2 groups
     }
 
     @ParameterizedTest
     @MethodSource("backends")
     void convolution(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         convs().forEach(s -> {
             float[] xh = random((int) s.xLength(), 30), wh = random((int) s.wLength(), 31), gh = random((int) s.yLength(), 32);
             Pair x = up(be, xh), w = up(be, wh), dy = up(be, gh);
@@ -361,8 +439,8 @@ class BackendConformanceTest {
             be.conv2dBackwardWeight(s, x.t(), dy.t(), dw.t());
             ref.conv2dBackwardWeight(s, x.r(), dy.r(), dw.r());
             DeviceBuffer ax = ref.upload(abs(xh)), aw = ref.upload(abs(wh)), ag = ref.upload(abs(gh));
-            DeviceBuffer my = ref.allocate(DType.F32, s.yLength()), mx = ref.allocate(DType.F32, s.xLength());
-            DeviceBuffer mw = ref.allocate(DType.F32, s.wLength());
+            DeviceBuffer my = ref.allocateUninitialized(DType.F32, s.yLength()), mx = ref.allocateUninitialized(DType.F32, s.xLength());
+            DeviceBuffer mw = ref.allocateUninitialized(DType.F32, s.wLength());
             ref.conv2dForward(s, ax, aw, my);
             ref.conv2dBackwardData(s, ag, aw, mx);
             ref.conv2dBackwardWeight(s, ax, ag, mw);
@@ -377,7 +455,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void pooling(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         Pool2dSpec[] specs = {
                 Pool2dSpec.of(4, 16, 32, 32, 3, 1, 1),   // DARTS max/avg_pool_3x3, stride 1
                 Pool2dSpec.of(4, 16, 32, 32, 3, 2, 1),   // DARTS reduction cell
@@ -395,7 +473,7 @@ class BackendConformanceTest {
             assertArrayEquals(getInts(am.r()), getInts(am.t()), "max pool argmax " + s);
             be.maxPool2dBackward(s, dy.t(), am.t(), dx.t());
             ref.maxPool2dBackward(s, dy.r(), am.r(), dx.r());
-            DeviceBuffer magBuf = ref.allocate(DType.F32, s.xLength());
+            DeviceBuffer magBuf = ref.allocateUninitialized(DType.F32, s.xLength());
             ref.maxPool2dBackward(s, ref.upload(abs(get(dy.r()))), am.r(), magBuf);
             close("max pool backward " + s, dx, get(magBuf));
 
@@ -403,12 +481,12 @@ class BackendConformanceTest {
             Pair xa = up(be, xh), ya = zeros(be, (int) s.yLength()), dxa = zeros(be, (int) s.xLength());
             be.avgPool2dForward(s, xa.t(), ya.t());
             ref.avgPool2dForward(s, xa.r(), ya.r());
-            DeviceBuffer my = ref.allocate(DType.F32, s.yLength());
+            DeviceBuffer my = ref.allocateUninitialized(DType.F32, s.yLength());
             ref.avgPool2dForward(s, ref.upload(abs(xh)), my);
             close("avg pool " + s, ya, get(my));
             be.avgPool2dBackward(s, dy.t(), dxa.t());
             ref.avgPool2dBackward(s, dy.r(), dxa.r());
-            DeviceBuffer mx = ref.allocate(DType.F32, s.xLength());
+            DeviceBuffer mx = ref.allocateUninitialized(DType.F32, s.xLength());
             ref.avgPool2dBackward(s, ref.upload(abs(get(dy.r()))), mx);
             close("avg pool backward " + s, dxa, get(mx));
         }
@@ -418,7 +496,7 @@ class BackendConformanceTest {
         Pair x = up(be, xh), y = zeros(be, n * c), dy = up(be, gh), dx = zeros(be, n * c * hw);
         be.globalAvgPoolForward(n, c, hw, x.t(), y.t());
         ref.globalAvgPoolForward(n, c, hw, x.r(), y.r());
-        DeviceBuffer my = ref.allocate(DType.F32, n * c);
+        DeviceBuffer my = ref.allocateUninitialized(DType.F32, n * c);
         ref.globalAvgPoolForward(n, c, hw, ref.upload(abs(xh)), my);
         close("global avg pool", y, get(my));
         be.globalAvgPoolBackward(n, c, hw, dy.t(), dx.t());
@@ -431,7 +509,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void batchNorm(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         BatchNormSpec[] specs = {BatchNormSpec.of(8, 16, 1024), BatchNormSpec.of(8, 64, 64), BatchNormSpec.of(4, 512, 16),
                 new BatchNormSpec(5, 3, 7, 1e-3f, 0.2f), BatchNormSpec.of(16, 10, 1)};
         for (BatchNormSpec s : specs)
@@ -515,7 +593,7 @@ class BackendConformanceTest {
     @MethodSource("backends")
     void softmaxAndLoss(String name) {
         // CIFAR-10, a width that is no multiple of any vector length, Tiny-ImageNet
-        for (int cols : new int[]{10, 37, 200}) softmaxAndLoss(OPEN.get(name), 128, cols);
+        for (int cols : new int[]{10, 37, 200}) softmaxAndLoss(device(name), 128, cols);
     }
 
     private static void softmaxAndLoss(Backend be, int rows, int cols) {
@@ -563,7 +641,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void channels(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         int n = 4, hw = 64;
         // concat of (n, 16) and (n, 24) channels into (n, 40), then the gradient split back with accumulation
         float[] a = random(n * 16 * hw, 70), d = random(n * 40 * hw, 71);
@@ -591,7 +669,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void mixedSum(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         int ops = 8, len = 4 * 16 * 32 * 32 + 3;                   // the 8 DARTS candidates on a 16x32x32 edge
         float[][] xs = new float[ops][];
         Pair[] xp = new Pair[ops];
@@ -628,7 +706,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void sgd(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         SgdSpec[] specs = {new SgdSpec(0.1f, 0f, 0f, 0f, false, true), new SgdSpec(0.1f, 0.9f, 0f, 5e-4f, false, true),
                 new SgdSpec(0.05f, 0.9f, 0f, 5e-4f, true, false), new SgdSpec(0.05f, 0.9f, 0.1f, 0f, false, false)};
         int len = 36_003;
@@ -651,7 +729,7 @@ class BackendConformanceTest {
     @ParameterizedTest
     @MethodSource("backends")
     void adam(String name) {
-        Backend be = OPEN.get(name);
+        Backend be = device(name);
         AdamSpec[] specs = {new AdamSpec(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1), new AdamSpec(3e-4f, 0.5f, 0.999f, 1e-8f, 1e-3f, 7)};
         int len = 36_003;
         for (AdamSpec s : specs) {
@@ -682,6 +760,7 @@ class BackendConformanceTest {
     @TestFactory
     Stream<DynamicTest> argumentChecks() {
         List<Backend> all = new ArrayList<>(OPEN.values());
+        TestDevices.cuda().forEach(n -> TestDevices.tryOpen(n).ifPresent(all::add));
         all.add(ref);
         return all.stream().flatMap(be -> badCalls().stream().map(bad -> DynamicTest.dynamicTest(
                 be.name() + " " + be + ": " + bad.primitive(), rejects(be, bad))));
@@ -697,11 +776,11 @@ class BackendConformanceTest {
     }
 
     private static DeviceBuffer f(Backend be, long n) {
-        return be.allocate(DType.F32, n);
+        return be.allocateUninitialized(DType.F32, n);
     }
 
     private static DeviceBuffer i32(Backend be, long n) {
-        return be.allocate(DType.I32, n);
+        return be.allocateUninitialized(DType.I32, n);
     }
 
     private static List<Bad> badCalls() {
@@ -728,6 +807,13 @@ class BackendConformanceTest {
                 new Bad("affine", "y", be -> be.affine(f(be, 4), f(be, 3), 1f, 0f)),
                 new Bad("axpy", "y", be -> be.axpy(1f, f(be, 4), i32(be, 4))),
                 new Bad("dot", "b has", be -> be.dot(f(be, 4), f(be, 3))),
+                new Bad("sumOfSquares", "acc has", be -> be.sumOfSquares(f(be, 4), f(be, 2))),
+                new Bad("clipByNorm", "y has", be -> be.clipByNorm(f(be, 1), 1f, f(be, 4), f(be, 3))),
+                new Bad("clipByNorm sum", "sumOfSquares has", be -> be.clipByNorm(f(be, 2), 1f, f(be, 4), f(be, 4))),
+                new Bad("argmaxRows", "out", be -> be.argmaxRows(2, 5, f(be, 10), i32(be, 6), 5)),
+                new Bad("argmaxRows dtype", "out must be I32", be -> be.argmaxRows(2, 5, f(be, 10), f(be, 2), 0)),
+                new Bad("countCorrect", "labels has", be -> be.countCorrect(2, 5, f(be, 10), i32(be, 3), i32(be, 1))),
+                new Bad("countCorrect count", "count must be I32", be -> be.countCorrect(2, 5, f(be, 10), i32(be, 2), f(be, 1))),
                 new Bad("gemm C", "C (", be -> be.gemm(false, false, 4, 4, 4, 1f, f(be, 16), 0, 4, f(be, 16), 0, 4, 0f, f(be, 15), 0, 4)),
                 new Bad("gemm A dtype", "A must be F32", be -> be.gemm(false, false, 4, 4, 4, 1f, i32(be, 16), 0, 4, f(be, 16), 0, 4, 0f, f(be, 16), 0, 4)),
                 new Bad("gemm ld", "B (", be -> be.gemm(false, true, 4, 4, 4, 1f, f(be, 16), 0, 4, f(be, 16), 0, 3, 0f, f(be, 16), 0, 4)),
@@ -772,6 +858,6 @@ class BackendConformanceTest {
 
     /** A buffer from a backend other than be. */
     private static DeviceBuffer otherBackendBuffer(Backend be) {
-        return (be == ref ? OPEN.values().iterator().next() : ref).allocate(DType.F32, 4);
+        return (be == ref ? OPEN.values().iterator().next() : ref).allocateUninitialized(DType.F32, 4);
     }
 }

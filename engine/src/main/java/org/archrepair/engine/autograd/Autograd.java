@@ -127,7 +127,7 @@ public final class Autograd {
     /** a + b into a fresh buffer: gradients may be shared between edges, so none is updated in place. */
     private static Tensor sum(Tensor a, Tensor b) {
         int[] shape = a.shape();
-        DeviceBuffer out = a.backend().allocate(DType.F32, a.numel());
+        DeviceBuffer out = a.backend().allocateUninitialized(DType.F32, a.numel());
         a.backend().binary(BinaryOp.ADD, new BroadcastSpec(shape, shape, shape), a.data(), b.data(), out);
         return Tensor.wrap(out, shape);
     }

@@ -1,8 +1,10 @@
 package org.archrepair.engine.autograd;
 
 import org.archrepair.engine.Tensor;
+import org.archrepair.kernels.Backend;
 import org.archrepair.kernels.DType;
 import org.archrepair.kernels.DeviceBuffer;
+import org.archrepair.kernels.UnaryOp;
 
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -43,34 +45,50 @@ public final class Gradients {
         return grads.size();
     }
 
-    /** Euclidean norm of all gradients of the given tensors together (missing ones count as zero). */
-    public double norm(Collection<Tensor> params) {
-        double sq = 0;
+    /**
+     * The sum of the squares of the gradients of params (missing ones count as zero), as a tensor of
+     * shape (1) that stays on the device: no host round trip.
+     */
+    public Tensor squaredNormOnDevice(Collection<Tensor> params) {
+        if (params.isEmpty()) throw new IllegalArgumentException("gradient norm of no parameters");
+        Backend be = params.iterator().next().backend();
+        Tensor acc = Tensor.zeros(be, 1);
         for (Tensor p : params) {
             Tensor g = grads.get(p);
-            if (g != null) sq += g.backend().dot(g.data(), g.data());
+            if (g != null) be.sumOfSquares(g.data(), acc.data());
         }
-        return Math.sqrt(sq);
+        return acc;
+    }
+
+    /** Euclidean norm of all gradients of the given tensors together (missing ones count as zero); one host read. */
+    public double norm(Collection<Tensor> params) {
+        return params.isEmpty() ? 0 : Math.sqrt(squaredNormOnDevice(params).item());
     }
 
     /**
      * Scale the gradients of params so that their joint norm is at most maxNorm, as
-     * torch.nn.utils.clip_grad_norm_ (factor maxNorm / (norm + 1e-6), applied only when below 1).
-     * Returns the norm before clipping. Scaled gradients are fresh buffers.
+     * torch.nn.utils.clip_grad_norm_ (factor min(1, maxNorm / (norm + 1e-6))), entirely on the
+     * device. Returns the norm before clipping as a tensor of shape (1) on the device, like PyTorch;
+     * reading it is the caller's choice. Scaled gradients are fresh buffers.
      */
-    public double clipNorm(Collection<Tensor> params, double maxNorm) {
-        double norm = norm(params);
-        double factor = maxNorm / (norm + 1e-6);
-        if (factor < 1.0) {
-            for (Tensor p : params) {
-                Tensor g = grads.get(p);
-                if (g == null) continue;
-                DeviceBuffer scaled = g.backend().allocate(DType.F32, g.numel());
-                g.backend().affine(g.data(), scaled, (float) factor, 0f);
-                grads.put(p, Tensor.wrap(scaled, g.shape()));
-            }
+    public Tensor clipNormOnDevice(Collection<Tensor> params, float maxNorm) {
+        Tensor sq = squaredNormOnDevice(params);
+        Backend be = sq.backend();
+        for (Tensor p : params) {
+            Tensor g = grads.get(p);
+            if (g == null) continue;
+            DeviceBuffer scaled = be.allocateUninitialized(DType.F32, g.numel());
+            be.clipByNorm(sq.data(), maxNorm, g.data(), scaled);
+            grads.put(p, Tensor.wrap(scaled, g.shape()));
         }
-        return norm;
+        DeviceBuffer norm = be.allocateUninitialized(DType.F32, 1);
+        be.unary(UnaryOp.SQRT, sq.data(), norm);
+        return Tensor.wrap(norm, 1);
+    }
+
+    /** {@link #clipNormOnDevice} with the norm before clipping read back to the host. */
+    public double clipNorm(Collection<Tensor> params, double maxNorm) {
+        return params.isEmpty() ? 0 : clipNormOnDevice(params, (float) maxNorm).item();
     }
 
     /** A copy of the map (identity keys). */

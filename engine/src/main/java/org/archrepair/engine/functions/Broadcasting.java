@@ -17,7 +17,7 @@ final class Broadcasting {
     /** y = a (op) b with broadcasting, into a fresh buffer. */
     static DeviceBuffer apply(BinaryOp op, BroadcastSpec spec, Tensor a, Tensor b) {
         Backend be = a.backend();
-        DeviceBuffer y = be.allocate(DType.F32, BroadcastSpec.volume(spec.yShape()));
+        DeviceBuffer y = be.allocateUninitialized(DType.F32, BroadcastSpec.volume(spec.yShape()));
         be.binary(op, spec, a.data(), b.data(), y);
         return y;
     }
@@ -33,13 +33,13 @@ final class Broadcasting {
         int[] yShape = dy.shape();
         if (Arrays.equals(yShape, inputShape)) return dy;
         int[] padded = BroadcastSpec.pad(inputShape, yShape.length);
-        DeviceBuffer out = dy.backend().allocate(DType.F32, BroadcastSpec.volume(inputShape));
+        DeviceBuffer out = dy.backend().allocateUninitialized(DType.F32, BroadcastSpec.volume(inputShape));
         dy.backend().sumTo(yShape, dy.data(), padded, out);
         return Tensor.wrap(out, inputShape);
     }
 
     static Tensor scaled(Tensor t, float a) {
-        DeviceBuffer out = t.backend().allocate(DType.F32, t.numel());
+        DeviceBuffer out = t.backend().allocateUninitialized(DType.F32, t.numel());
         t.backend().affine(t.data(), out, a, 0f);
         return Tensor.wrap(out, t.shape());
     }

@@ -23,7 +23,7 @@ public final class MaxPool2d extends Function {
         Pool2dSpec spec = Pool2dSpec.of(x.dim(0), x.dim(1), x.dim(2), x.dim(3), kernel, stride, padding);
         Backend be = x.backend();
         Tensor y = Buffers.tensor(be, spec.n(), spec.c(), spec.p(), spec.q());
-        DeviceBuffer argmax = be.allocate(DType.I32, spec.yLength());
+        DeviceBuffer argmax = be.allocateUninitialized(DType.I32, spec.yLength());
         be.maxPool2dForward(spec, x.data(), y.data(), argmax);
         return Tensor.result(y.data(), y.shape(), new MaxPool2d(x, spec, argmax));
     }

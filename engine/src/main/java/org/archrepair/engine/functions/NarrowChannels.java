@@ -31,7 +31,7 @@ public final class NarrowChannels extends Function {
 
     @Override
     public Tensor[] backward(Tensor dy) {
-        Tensor dx = Buffers.tensor(dy.backend(), xShape);
+        Tensor dx = Buffers.zeros(dy.backend(), xShape);          // copyChannels writes only the slice
         dy.backend().copyChannels(new ChannelCopySpec(n, hw, count, 0, xShape[1], start, count), dy.data(), dx.data(),
                 false);
         return new Tensor[]{dx};

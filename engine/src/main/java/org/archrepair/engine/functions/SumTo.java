@@ -32,7 +32,7 @@ public final class SumTo extends Function {
     @Override
     public Tensor[] backward(Tensor dy) {
         // Broadcast by adding to zeros of x's shape: the sum is rarely on a hot path.
-        Tensor zeros = Buffers.tensor(dy.backend(), xShape);
+        Tensor zeros = Buffers.zeros(dy.backend(), xShape);
         BroadcastSpec spec = BroadcastSpec.of(xShape, dy.shape());
         return new Tensor[]{Tensor.wrap(Broadcasting.apply(BinaryOp.ADD, spec, zeros, dy), xShape)};
     }

@@ -15,6 +15,13 @@ public record HostArray(int[] shape, float[] data) {
                     + data.length);
     }
 
+    /** How many values are NaN or infinite. */
+    public int nonFiniteCount() {
+        int n = 0;
+        for (float v : data) if (!Float.isFinite(v)) n++;
+        return n;
+    }
+
     public String shapeString() {
         return Arrays.toString(shape);
     }

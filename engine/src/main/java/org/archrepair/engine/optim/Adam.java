@@ -20,8 +20,8 @@ public final class Adam extends Optimizer {
         int step;
 
         State(Tensor p) {
-            m = p.backend().allocate(DType.F32, p.numel());
-            v = p.backend().allocate(DType.F32, p.numel());
+            m = p.backend().allocateZeroed(DType.F32, p.numel());
+            v = p.backend().allocateZeroed(DType.F32, p.numel());
         }
     }
 

@@ -30,7 +30,7 @@ public final class Sgd extends Optimizer {
                 if (grad == null) continue;
                 boolean first = !momentumBuffers.containsKey(p);
                 DeviceBuffer buf = g.momentum == 0 ? null
-                        : momentumBuffers.computeIfAbsent(p, t -> t.backend().allocate(DType.F32, t.numel()));
+                        : momentumBuffers.computeIfAbsent(p, t -> t.backend().allocateZeroed(DType.F32, t.numel()));
                 SgdSpec spec = new SgdSpec((float) g.lr, (float) g.momentum, 0f, (float) g.weightDecay, g.nesterov, first);
                 p.backend().sgdStep(spec, p.data(), grad.data(), buf);
             }

@@ -3,16 +3,29 @@ package org.archrepair.engine.autograd;
 import org.archrepair.engine.Ops;
 import org.archrepair.engine.Tensor;
 import org.archrepair.kernels.Backend;
-import org.archrepair.kernels.cpu.CpuBackend;
+import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Graph bookkeeping: shared inputs, selected leaves, no-grad scopes, deep graphs. */
+/** Graph bookkeeping: shared inputs, selected leaves, no-grad scopes, deep graphs; on every test device. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("org.archrepair.kernels.TestDevices#all")
 class AutogradTest {
-    private final Backend be = CpuBackend.reference();
+    @Parameter
+    String device;
+    private Backend be;
+
+    @BeforeEach
+    void openDevice() {
+        be = TestDevices.open(device);
+    }
 
     @Test
     void gradientsOfReusedTensorsAccumulate() {

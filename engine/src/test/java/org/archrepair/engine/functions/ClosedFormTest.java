@@ -4,8 +4,12 @@ import org.archrepair.engine.Ops;
 import org.archrepair.engine.Tensor;
 import org.archrepair.engine.autograd.Autograd;
 import org.archrepair.kernels.Backend;
-import org.archrepair.kernels.cpu.CpuBackend;
+import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
@@ -14,9 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Small cases computed by hand: conv, pooling, batch norm, loss. */
+/** Small cases computed by hand: conv, pooling, batch norm, loss; on every test device ({@link TestDevices}). */
+@ParameterizedClass(name = "{0}")
+@MethodSource("org.archrepair.kernels.TestDevices#all")
 class ClosedFormTest {
-    private final Backend be = CpuBackend.reference();
+    @Parameter
+    String device;
+    private Backend be;
+
+    @BeforeEach
+    void openDevice() {
+        be = TestDevices.open(device);
+    }
 
     private Tensor t(float[] v, int... shape) {
         return Tensor.of(be, v, shape);

@@ -5,8 +5,12 @@ import org.archrepair.engine.Ops;
 import org.archrepair.engine.Rng;
 import org.archrepair.engine.Tensor;
 import org.archrepair.kernels.Backend;
-import org.archrepair.kernels.cpu.CpuBackend;
+import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,9 +19,21 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import java.util.function.Function;
 
-/** Finite-difference check of every differentiable function, on tiny random inputs kept off kinks. */
+/**
+ * Finite-difference check of every differentiable function, on tiny random inputs kept off kinks, on
+ * every test device ({@link TestDevices}: the CPU reference, the CUDA emulator, a GPU where there is one).
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("org.archrepair.kernels.TestDevices#all")
 class GradientCheckTest {
-    private final Backend be = CpuBackend.reference();
+    @Parameter
+    String device;
+    private Backend be;
+
+    @BeforeEach
+    void openDevice() {
+        be = TestDevices.open(device);
+    }
     private final Rng rng = new Rng(7);
 
     private Tensor normal(int... shape) {

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** moveInto replaces the target with the temp file; writeString leaves only the target behind. */
+/** moveInto replaces the target with the temp file; writeString leaves only the target behind; refusals say why. */
 class AtomicFileTest {
     @TempDir
     Path dir;
@@ -23,6 +25,23 @@ class AtomicFileTest {
         AtomicFile.moveInto(tmp, target);
         assertEquals("new", Files.readString(target));
         assertFalse(Files.exists(tmp));
+    }
+
+    @Test
+    void aRefusalNamesTheTargetAndTheReason() throws IOException {
+        Path file = dir.resolve("plain-file");
+        Files.writeString(file, "x");
+        Path target = file.resolve("report.json");   // its folder is a regular file
+        IOException e = assertThrows(IOException.class, () -> AtomicFile.writeString(target, "{}"));
+        assertEquals("cannot write " + target + ": a file that is not a folder is in the way (at " + file + ")",
+                e.getMessage());
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        Files.writeString(folder.resolve("inside"), "x");
+        IOException d = assertThrows(IOException.class, () -> AtomicFile.writeString(folder, "{}"));
+        assertTrue(d.getMessage().startsWith("cannot write " + folder + ": "), d.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(2, files.count(), "no temp file left behind");
+        }
     }
 
     @Test

@@ -55,7 +55,8 @@ class SafetensorsTest {
     }
 
     private void assertMalformed(Path f, String expected) {
-        IOException e = assertThrows(IOException.class, () -> Safetensors.read(f));
+        SafetensorsException e = assertThrows(SafetensorsException.class, () -> Safetensors.read(f));
+        assertEquals(f, e.file());
         assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
     }
@@ -95,8 +96,48 @@ class SafetensorsTest {
         assertMalformed(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8), "cover 4");
         assertMalformed(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "non-negative");
         assertMalformed(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "duplicate key");
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "Duplicate field 'a'");
         assertMalformed(raw("{\"__metadata__\":{\"k\":1}}", 0), "not a string");
+    }
+
+    private static final String F32 = "{\"a\":{\"dtype\":\"F32\",\"shape\":";
+
+    /** The crash classes of issue 13 and their neighbours: each is one clear error, before any allocation. */
+    @Test
+    void hostileShapesOffsetsAndNumbers() throws IOException {
+        // element count past 2^63 (was ArithmeticException "long overflow")
+        assertMalformed(raw(F32 + "[2147483647,2147483647,2147483647],\"data_offsets\":[0,4]}}", 4),
+                "has more than 2^63 elements");
+        // element count below 2^63 whose byte count is not (was a negative product slipping past the size check)
+        assertMalformed(raw(F32 + "[2147483647,2147483647,2],\"data_offsets\":[0,4]}}", 4), "needs more than 2^63");
+        // a zero dimension makes the product 0 whatever the others are
+        assertMalformed(raw(F32 + "[0,2147483647,2147483647,2147483647],\"data_offsets\":[0,4]}}", 4), "needs 0");
+        assertMalformed(raw(F32 + "[4294967296],\"data_offsets\":[0,4]}}", 4), "more than 2^31-1");
+        assertMalformed(raw(F32 + "[1],\"data_offsets\":[0,99999999999999999999]}}", 4), "below 2^63");
+        assertMalformed(raw(F32 + "[1],\"data_offsets\":[0,9223372036854775807]}}", 4), "exceed the data area");
+        assertMalformed(raw(F32 + "[1.0],\"data_offsets\":[0,4]}}", 4), "holds 1.0");
+        assertMalformed(raw(F32 + "[" + "1,".repeat(64) + "1],\"data_offsets\":[0,4]}}", 4), "more than 64 entries");
+        assertMalformed(raw(F32 + "[1],\"data_offsets\":[0,4,8]}}", 8), "more than 2 entries");
+        assertMalformed(raw("{\"a\":{\"dtype\":[\"F32\"],\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "dtype is not a string");
+        // strict numbers: non-ASCII digits, NaN, leading zeros are JSON errors with an offset
+        assertMalformed(raw(F32 + "[\u0661],\"data_offsets\":[0,4]}}", 4), "JSON: ");
+        assertMalformed(raw(F32 + "[NaN],\"data_offsets\":[0,4]}}", 4), "at offset");
+        assertMalformed(raw(F32 + "[01],\"data_offsets\":[0,4]}}", 4), "at offset");
+        // nesting far beyond the limit, in a place the reader skips
+        assertMalformed(raw("{\"a\":{\"x\":" + "[".repeat(50_000) + "]".repeat(50_000) + "}}", 0), "nesting depth");
+        assertMalformed(raw("{}  x", 0), "JSON");
+        Path invalid = raw("{\"__metadata__\":{\"k\":\"\u00e9\"}}", 0);
+        byte[] bytes = Files.readAllBytes(invalid);
+        bytes[bytes.length - 4] = (byte) 0xff;   // inside the value "é": not UTF-8 any more
+        Files.write(invalid, bytes);
+        assertMalformed(invalid, "not valid UTF-8");
+    }
+
+    @Test
+    void headerLengthBeyondTheFormatOrTheFile() throws IOException {
+        Path neg = dir.resolve("neg");
+        Files.write(neg, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-8).array());
+        assertMalformed(neg, "header length 18446744073709551608");
     }
 
     @Test

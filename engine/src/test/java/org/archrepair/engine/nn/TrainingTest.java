@@ -8,17 +8,22 @@ import org.archrepair.engine.autograd.Gradients;
 import org.archrepair.engine.optim.LrSchedule;
 import org.archrepair.engine.optim.Sgd;
 import org.archrepair.kernels.Backend;
-import org.archrepair.kernels.cpu.CpuBackend;
-import org.junit.jupiter.api.Test;
+import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** End to end on the engine: a small CNN learns a synthetic task, and training is bitwise reproducible. */
+/**
+ * End to end on the engine: a small CNN learns a synthetic task, and training is bitwise reproducible,
+ * on the fast CPU backend and the CUDA devices ({@link TestDevices}).
+ */
 class TrainingTest {
 
     /** 3 x 8 x 8 images of noise with one bright 4 x 4 quadrant; the label is the quadrant. */
@@ -69,9 +74,14 @@ class TrainingTest {
         return net;
     }
 
-    @Test
-    void smallCnnLearnsTheQuadrantTask() {
-        Backend be = CpuBackend.fast(2);
+    static Stream<String> devices() {
+        return Stream.concat(TestDevices.selected(Stream.of("cpu-fast-2")), TestDevices.cuda());
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
+    void smallCnnLearnsTheQuadrantTask(String device) {
+        Backend be = TestDevices.open(device);
         Sequential net = train(be, 11, 6);
         Data test = Data.make(200, new Rng(99));
         net.eval();
@@ -87,9 +97,10 @@ class TrainingTest {
         assertTrue(correct >= 190, "held-out accuracy " + correct + "/200");
     }
 
-    @Test
-    void sameSeedSameBits() {
-        Backend be = CpuBackend.fast(2);
+    @ParameterizedTest
+    @MethodSource("devices")
+    void sameSeedSameBits(String device) {
+        Backend be = TestDevices.open(device);
         var a = train(be, 5, 2).stateDict();
         var b = train(be, 5, 2).stateDict();
         assertEquals(a.keySet(), b.keySet());

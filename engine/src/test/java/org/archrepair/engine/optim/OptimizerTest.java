@@ -5,16 +5,32 @@ import org.archrepair.engine.Tensor;
 import org.archrepair.engine.autograd.Autograd;
 import org.archrepair.engine.autograd.Gradients;
 import org.archrepair.kernels.Backend;
-import org.archrepair.kernels.cpu.CpuBackend;
+import org.archrepair.kernels.TestDevices;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Optimizer steps, schedules and clipping against values computed by hand from torch.optim's formulas. */
+/**
+ * Optimizer steps, schedules and clipping against values computed by hand from torch.optim's formulas,
+ * on every test device ({@link TestDevices}).
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("org.archrepair.kernels.TestDevices#all")
 class OptimizerTest {
-    private final Backend be = CpuBackend.reference();
+    @Parameter
+    String device;
+    private Backend be;
+
+    @BeforeEach
+    void openDevice() {
+        be = TestDevices.open(device);
+    }
 
     /** w with L = 2 w, so the gradient is 2 at every step. */
     private Gradients gradTwo(Tensor w) {

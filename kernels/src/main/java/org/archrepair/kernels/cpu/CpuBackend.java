@@ -29,6 +29,7 @@ import org.archrepair.kernels.cpu.ref.GemmRef;
 import org.archrepair.kernels.cpu.ref.LossRef;
 import org.archrepair.kernels.cpu.ref.OptimRef;
 import org.archrepair.kernels.cpu.ref.PoolRef;
+import org.archrepair.kernels.cpu.ref.StatsRef;
 
 import java.util.Arrays;
 
@@ -113,10 +114,15 @@ public class CpuBackend implements Backend {
     }
 
     protected int[] i(DeviceBuffer b, long length, String what) {
+        int[] a = i(b, what);
+        if (a.length != length)
+            throw new IllegalArgumentException(what + " has " + a.length + " elements, expected " + length);
+        return a;
+    }
+
+    protected int[] i(DeviceBuffer b, String what) {
         CpuBuffer cb = own(b, what);
         if (cb.i == null) throw new IllegalArgumentException(what + " must be I32, is " + cb.dtype());
-        if (cb.i.length != length)
-            throw new IllegalArgumentException(what + " has " + cb.i.length + " elements, expected " + length);
         return cb.i;
     }
 
@@ -128,8 +134,14 @@ public class CpuBackend implements Backend {
 
     // ---------------------------------------------------------------- memory
 
+    /** Java arrays start zeroed, so this is {@link #allocateZeroed}: the CPU cannot skip the clearing. */
     @Override
-    public DeviceBuffer allocate(DType dtype, long length) {
+    public DeviceBuffer allocateUninitialized(DType dtype, long length) {
+        return allocateZeroed(dtype, length);
+    }
+
+    @Override
+    public DeviceBuffer allocateZeroed(DType dtype, long length) {
         int n = checkedLength(length);
         return dtype == DType.F32 ? new CpuBuffer(this, new float[n], null) : new CpuBuffer(this, null, new int[n]);
     }
@@ -220,6 +232,42 @@ public class CpuBackend implements Backend {
     public synchronized double dot(DeviceBuffer a, DeviceBuffer b) {
         float[] aa = f(a, "a"), ba = f(b, aa.length, "b");
         return fast ? ElementwiseFast.dot(par, aa, ba) : ElementwiseRef.dot(aa, ba);
+    }
+
+    // ---------------------------------------------------------------- statistics that stay on the device
+
+    @Override
+    public synchronized void sumOfSquares(DeviceBuffer x, DeviceBuffer acc) {
+        float[] xa = f(x, "x"), aa = f(acc, 1, "acc");
+        if (fast) aa[0] += (float) ElementwiseFast.dot(par, xa, xa); else StatsRef.sumOfSquares(xa, aa);
+    }
+
+    @Override
+    public synchronized void clipByNorm(DeviceBuffer sumOfSquares, float maxNorm, DeviceBuffer x, DeviceBuffer y) {
+        float[] s = f(sumOfSquares, 1, "sumOfSquares"), xa = f(x, "x"), ya = f(y, xa.length, "y");
+        StatsRef.scale(xa, ya, StatsRef.clipFactor(s[0], maxNorm));
+    }
+
+    @Override
+    public void argmaxRows(int rows, int cols, DeviceBuffer x, DeviceBuffer out, long outOffset) {
+        checkRowsCols("argmaxRows", rows, cols);
+        float[] xa = f(x, (long) rows * cols, "x");
+        int[] oa = i(out, "out");
+        if (outOffset < 0 || outOffset + rows > oa.length)
+            throw new IllegalArgumentException("argmaxRows: out has " + oa.length + " elements, rows " + outOffset
+                    + " to " + (outOffset + rows) + " do not fit");
+        StatsRef.argmaxRows(rows, cols, xa, oa, (int) outOffset);
+    }
+
+    @Override
+    public void countCorrect(int rows, int cols, DeviceBuffer x, DeviceBuffer labels, DeviceBuffer count) {
+        checkRowsCols("countCorrect", rows, cols);
+        StatsRef.countCorrect(rows, cols, f(x, (long) rows * cols, "x"), i(labels, rows, "labels"), i(count, 1, "count"));
+    }
+
+    private static void checkRowsCols(String what, int rows, int cols) {
+        if (rows < 0 || cols < 1)
+            throw new IllegalArgumentException(what + ": needs rows >= 0 and cols >= 1, got " + rows + " x " + cols);
     }
 
     // ---------------------------------------------------------------- gemm

@@ -7,10 +7,14 @@ import java.util.Arrays;
  * it, a size and a stride per dimension (in elements). Materialized by {@link StorageData#gather}.
  */
 record TensorRef(StorageRef storage, long offset, int[] size, long[] stride) {
-    /** The product of the sizes; throws ArithmeticException past Long.MAX_VALUE. */
+    /** The product of the (non-negative) sizes: 0 if any is 0, -1 past Long.MAX_VALUE. */
     long numel() {
+        for (int s : size) if (s == 0) return 0;
         long n = 1;
-        for (int s : size) n = Math.multiplyExact(n, s);
+        for (int s : size) {
+            if (n > Long.MAX_VALUE / s) return -1;
+            n *= s;
+        }
         return n;
     }
 

@@ -1,7 +1,5 @@
 package org.archrepair.models.checkpoint;
 
-import org.archrepair.models.checkpoint.Unpickler.Tuple;
-
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +16,9 @@ import java.util.Map;
  */
 final class TorchAllowlist implements Unpickler.Resolver {
     private enum Function { ORDERED_DICT, REBUILD_TENSOR, REBUILD_TENSOR_V2, REBUILD_PARAMETER }
+
+    /** More dimensions than PyTorch allows. */
+    static final int MAX_RANK = 64;
 
     private static final Map<String, Function> FUNCTIONS = Map.of(
             "collections.OrderedDict", Function.ORDERED_DICT,
@@ -79,6 +80,8 @@ final class TorchAllowlist implements Unpickler.Resolver {
             throw new IllegalArgumentException("tensor has backward hooks");
         int[] size = ints(a.get(2), "size");
         long[] stride = longs(a.get(3), "stride");
+        if (size.length > MAX_RANK)
+            throw new IllegalArgumentException("tensor has " + size.length + " dimensions, more than " + MAX_RANK);
         if (stride.length != size.length)
             throw new IllegalArgumentException("size has " + size.length + " dimensions, stride " + stride.length);
         return new TensorRef(s, integer(a.get(1), "storage offset"), size, stride);
@@ -95,11 +98,12 @@ final class TorchAllowlist implements Unpickler.Resolver {
     public Object persistentLoad(Object pid) {
         if (!(pid instanceof Tuple t) || t.size() < 5 || t.size() > 6 || !"storage".equals(t.get(0)))
             throw new IllegalArgumentException("persistent id must be ('storage', type, key, location, numel[, view]), got "
-                    + pid);
+                    + Unpickler.preview(pid));
         if (!(t.get(1) instanceof StorageClass sc))
             throw new IllegalArgumentException("persistent id names storage type " + Unpickler.describe(t.get(1)));
         if (!(t.get(2) instanceof String key) || !(t.get(3) instanceof String))
             throw new IllegalArgumentException("persistent id key and location must be strings");
+        if (key.length() > 1024) throw new IllegalArgumentException("storage key of " + key.length() + " characters");
         long numel = integer(t.get(4), "storage size");
         long viewOffset = 0, viewSize = numel;
         if (t.size() == 6 && t.get(5) != null) {
@@ -120,8 +124,8 @@ final class TorchAllowlist implements Unpickler.Resolver {
 
     private static long integer(Object o, String what) {
         if (o instanceof Long l && l >= 0) return l;
-        if (o instanceof BigInteger) throw new IllegalArgumentException(what + " " + o + " is too large");
-        throw new IllegalArgumentException(what + " must be a non-negative int, got " + o);
+        if (o instanceof BigInteger) throw new IllegalArgumentException(what + " is " + Unpickler.preview(o) + ", too large");
+        throw new IllegalArgumentException(what + " must be a non-negative int, got " + Unpickler.preview(o));
     }
 
     private static long[] longs(Object o, String what) {

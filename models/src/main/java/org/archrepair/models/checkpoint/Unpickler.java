@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,7 +26,17 @@ import java.util.Set;
  * <p>It never creates a Python object by name: GLOBAL and STACK_GLOBAL ask the {@link Resolver}
  * (an allowlist) and REDUCE/BUILD/BINPERSID can only reach what it returned. Opcodes that build
  * arbitrary instances (INST, OBJ, NEWOBJ, EXT*) and text protocol-0 forms are rejected. Every
- * error names the source and the byte offset of the opcode at fault.
+ * error is a {@link CheckpointException} naming the file, the zip entry and the byte offset of the
+ * opcode at fault.
+ *
+ * <p>Bounded by construction, for hostile input: every declared length is checked against the bytes
+ * left before anything is allocated; each opcode adds at most one object, so memory follows the
+ * input's length; MARKs nest at most {@link #MAX_MARKS} deep and the memo holds at most
+ * {@link #MAX_MEMO} entries; tuples bound their own depth and expansion ({@link Tuple}); only
+ * hashable values (scalars, tuples of them) become dict keys or set members, so nothing ever hashes
+ * a list or a dict, which may contain itself. Lists, dicts and sets are never walked recursively
+ * (not even by error messages, which describe a value by its type and size), so their nesting
+ * depth and cycles cannot reach a stack.
  */
 final class Unpickler {
     /** The allowlist: what a global, a call, BUILD and a persistent id may produce. */
@@ -43,21 +54,14 @@ final class Unpickler {
         Object persistentLoad(Object pid);
     }
 
-    /** A Python tuple (immutable; may hold null for None). */
-    record Tuple(List<Object> items) {
-        static final Tuple EMPTY = new Tuple(List.of());
-
-        int size() {
-            return items.size();
-        }
-
-        Object get(int i) {
-            return items.get(i);
-        }
-    }
+    static final int MAX_MARKS = 256;
+    static final int MAX_MEMO = 1 << 22;
+    /** A Python int of more bytes than this is not something a checkpoint holds. */
+    static final int MAX_LONG_BYTES = 1024;
 
     private final InputStream in;
-    private final String source;
+    private final Path file;
+    private final String entry;      // the zip entry holding the pickle, or null
     private final Resolver resolver;
     private final long limit;        // absolute offset where the input ends
     private long pos;                // absolute offset of the next byte
@@ -66,10 +70,14 @@ final class Unpickler {
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
 
-    /** in starts at absolute offset start of source and ends at limit (for error offsets and length checks). */
-    Unpickler(InputStream in, String source, long start, long limit, Resolver resolver) {
+    /**
+     * in holds the pickle(s) of file (or of its zip entry, if not null) from absolute offset start to
+     * limit: for error offsets and length checks.
+     */
+    Unpickler(InputStream in, Path file, String entry, long start, long limit, Resolver resolver) {
         this.in = in;
-        this.source = source;
+        this.file = file;
+        this.entry = entry;
         this.pos = start;
         this.limit = limit;
         this.resolver = resolver;
@@ -95,7 +103,7 @@ final class Unpickler {
             }
             try {
                 step(op);
-            } catch (IllegalArgumentException | ClassCastException | IndexOutOfBoundsException e) {
+            } catch (IllegalArgumentException e) {
                 throw error(Opcodes.name(op) + ": " + e.getMessage());
             }
         }
@@ -108,7 +116,10 @@ final class Unpickler {
                 if (v < 2 || v > 5) throw error("pickle protocol " + v + " is not supported (2..5)");
             }
             case 0x95 -> bytes(8);   // FRAME: a length hint only
-            case '(' -> marks.add(stack.size());
+            case '(' -> {
+                if (marks.size() == MAX_MARKS) throw new IllegalArgumentException("MARKs nested deeper than " + MAX_MARKS);
+                marks.add(stack.size());
+            }
             case '0' -> pop();
             case '1' -> popMark();
             case '2' -> push(peek());
@@ -122,7 +133,7 @@ final class Unpickler {
             case 0x85, 0x86, 0x87 -> push(new Tuple(popN(op - 0x84)));
             case 's' -> {
                 Object v = pop(), k = pop();
-                dict(peek()).put(k, v);
+                dict(peek()).put(key(k), v);
             }
             case 'u' -> {
                 Map<Object, Object> items = toDict(popMark());
@@ -138,7 +149,8 @@ final class Unpickler {
             }
             case 0x90 -> {
                 List<Object> items = popMark();
-                set(peek()).addAll(items);
+                Set<Object> target = set(peek());
+                for (Object o : items) target.add(key(o));
             }
             default -> stepScalarOrRef(op);
         }
@@ -150,7 +162,11 @@ final class Unpickler {
             case 'K' -> push((long) u8());
             case 'M' -> push((long) (le(2).getShort() & 0xffff));
             case 0x8a -> push(longValue(bytes(u8())));
-            case 0x8b -> push(longValue(bytes(length(le(4).getInt() & 0xffffffffL))));
+            case 0x8b -> {
+                long n = le(4).getInt() & 0xffffffffL;
+                if (n > MAX_LONG_BYTES) throw new IllegalArgumentException("an int of " + n + " bytes");
+                push(longValue(bytes(length(n))));
+            }
             case 'G' -> push(ByteBuffer.wrap(bytes(8)).order(ByteOrder.BIG_ENDIAN).getDouble());
             case 'X' -> push(utf8(bytes(length(le(4).getInt() & 0xffffffffL))));
             case 0x8c -> push(utf8(bytes(u8())));
@@ -180,9 +196,9 @@ final class Unpickler {
                 resolver.build(peek(), state);
             }
             case 'Q' -> push(resolver.persistentLoad(pop()));
-            case 'q' -> memo.put((long) u8(), peek());
-            case 'r' -> memo.put(le(4).getInt() & 0xffffffffL, peek());
-            case 0x94 -> memo.put((long) memo.size(), peek());
+            case 'q' -> memoPut(u8());
+            case 'r' -> memoPut(le(4).getInt() & 0xffffffffL);
+            case 0x94 -> memoPut(memo.size());
             case 'h' -> push(memoGet(u8()));
             case 'j' -> push(memoGet(le(4).getInt() & 0xffffffffL));
             default -> throw error("unsupported pickle opcode " + Opcodes.name(op)
@@ -225,6 +241,13 @@ final class Unpickler {
         return items;
     }
 
+    private void memoPut(long index) {
+        Object top = peek();
+        if (memo.size() == MAX_MEMO && !memo.containsKey(index))
+            throw new IllegalArgumentException("more than " + MAX_MEMO + " memo entries");
+        memo.put(index, top);
+    }
+
     private Object memoGet(long index) {
         if (!memo.containsKey(index)) throw new IllegalArgumentException("memo slot " + index + " is empty");
         return memo.get(index);
@@ -233,8 +256,15 @@ final class Unpickler {
     private static Map<Object, Object> toDict(List<Object> items) {
         if (items.size() % 2 != 0) throw new IllegalArgumentException("odd number of items for a dict");
         Map<Object, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < items.size(); i += 2) m.put(items.get(i), items.get(i + 1));
+        for (int i = 0; i < items.size(); i += 2) m.put(key(items.get(i)), items.get(i + 1));
         return m;
+    }
+
+    /** o, if Python could hash it; a list or dict (which may contain itself) never gets hashed. */
+    private static Object key(Object o) {
+        if (!Tuple.isHashable(o))
+            throw new IllegalArgumentException("a dict key or set member is " + describe(o) + " (unhashable)");
+        return o;
     }
 
     @SuppressWarnings("unchecked")
@@ -255,8 +285,27 @@ final class Unpickler {
         throw new IllegalArgumentException("target is " + describe(o) + ", not a set");
     }
 
+    /** The type of a value, e.g. "String", "ArrayList", "Tuple": never its contents. */
     static String describe(Object o) {
         return o == null ? "None" : o.getClass().getSimpleName();
+    }
+
+    /** A bounded rendering for messages: scalars by value (strings cut at 40 characters), containers by size. */
+    static String preview(Object o) {
+        return switch (o) {
+            case null -> "None";
+            case String str -> "'" + (str.length() <= 40 ? str : str.substring(0, 40) + "...") + "'";
+            case Long l -> l.toString();
+            case Double d -> d.toString();
+            case Boolean b -> b ? "True" : "False";
+            case BigInteger b -> "an int of " + b.bitLength() + " bits";
+            case Tuple t -> t.toString();
+            case List<?> l -> "a list of " + l.size() + " items";
+            case Map<?, ?> m -> "a dict of " + m.size() + " items";
+            case Set<?> set -> "a set of " + set.size() + " items";
+            case byte[] b -> b.length + " bytes";
+            default -> describe(o);
+        };
     }
 
     // ---------------------------------------------------------------- input
@@ -311,12 +360,16 @@ final class Unpickler {
         return v.bitLength() < 64 ? (Object) v.longValue() : v;
     }
 
-    private IOException truncated() {
-        return new IOException(source + ": truncated, the data ends at byte " + pos + " inside the pickle opcode at byte "
-                + opAt);
+    private CheckpointException truncated() {
+        return new CheckpointException(file, where(), "truncated, the data ends at byte " + pos
+                + " inside the pickle opcode at byte " + opAt);
     }
 
-    private IOException error(String what) {
-        return new IOException(source + ": at byte " + opAt + ": " + what);
+    private CheckpointException error(String what) {
+        return new CheckpointException(file, where() + "at byte " + opAt + ": ", what);
+    }
+
+    private String where() {
+        return (entry != null ? "!" + entry : "") + ": ";
     }
 }

@@ -1,5 +1,7 @@
 package org.archrepair.models.data;
 
+import org.archrepair.engine.io.ReadBudget;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +19,13 @@ import java.util.Map;
  * (32x32 planes, row by row), which is exactly the (C, H, W) layout of {@link ImageDataset}.
  *
  * <p>A source is a folder of {@code .bin} or {@code .bin.gz} files, a folder holding
- * {@code cifar-10-batches-bin/} or {@code cifar-10-binary.tar.gz}, or the archive itself (tar,
- * gzipped or not). A size that is not a multiple of 3,073, a label above 9, a truncated gzip or tar
- * stream or a missing batch is an error naming the file and the byte offset.
+ * {@code cifar-10-batches-bin/} or {@code cifar-10-binary.tar.gz}, the archive itself (tar,
+ * gzipped or not), or one batch file ({@code *.bin} or {@code *.bin.gz}, e.g. {@code test_batch.bin.gz}),
+ * which is then the whole split asked for (with a {@code batches.meta.txt[.gz]} beside it, if any).
+ * A size that is not a multiple of 3,073, a label above 9, a truncated gzip or tar stream or a
+ * missing batch is a {@link DatasetException} naming the file and the byte offset. Everything one
+ * load holds is taken from one {@link ReadBudget} before it is allocated, so a decompression bomb
+ * or a member declaring terabytes is refused with a message.
  *
  * <p>What it is not: it never extracts the archive to disk and never downloads (see
  * {@link Downloader} and {@link #resolve}).
@@ -58,17 +64,29 @@ public final class Cifar10 {
      * must also have the official SHA-256 (a modified or re-encoded copy is then an error).
      */
     public static ImageDataset load(Path source, Split split, boolean verifyOfficialHashes) throws IOException {
+        return load(source, split, verifyOfficialHashes, ReadBudget.ofHeap());
+    }
+
+    /** The same within a given budget for everything the load holds (batches, then the dataset). */
+    static ImageDataset load(Path source, Split split, boolean verifyOfficialHashes, ReadBudget budget)
+            throws IOException {
         List<String> wanted = split == Split.TRAIN ? TRAIN_FILES : List.of(TEST_FILE);
-        Map<String, Member> files = read(source, wanted);
+        Map<String, Member> files = read(source, wanted, budget);
         Member meta = files.get(META);
-        List<String> classes = meta != null ? parseMeta(meta.origin, meta.data) : CLASS_NAMES;
+        List<String> classes = meta != null ? parseMeta(meta.file, meta.origin, meta.data) : CLASS_NAMES;
         List<byte[]> batches = new ArrayList<>();
+        long total = 0;
         for (String name : wanted) {
             Member m = files.get(name);
-            checkRecords(m.origin, m.data);
-            if (verifyOfficialHashes) checkHash(m.origin, name, m.data);
+            if (m == null) continue;   // a single batch file stands for the split
+            checkRecords(m.file, m.origin, m.data);
+            if (verifyOfficialHashes) checkHash(m.file, m.origin, m.name, m.data);
             batches.add(m.data);
+            total += m.data.length / RECORD_BYTES * (RECORD_BYTES - 1L);
         }
+        if (total > ReadBudget.MAX_ARRAY || !budget.tryTake(total))
+            throw new DatasetException(source, "CIFAR-10 " + split.lower() + " split in " + source + ": its images take "
+                    + total + " bytes, " + budget.explain());
         return assemble("cifar10-" + split.lower(), batches, classes);
     }
 
@@ -80,40 +98,73 @@ public final class Cifar10 {
     public static Path resolve(Path localFolder, Downloader downloader, Progress progress) throws IOException {
         if (localFolder == null) return downloader.fetch(Artifact.CIFAR10_BINARY, progress);
         if (Files.isRegularFile(localFolder) || hasCifarFiles(localFolder)) return localFolder;
-        throw new IOException("no CIFAR-10 files in " + localFolder + ": looked for " + TEST_FILE + "[.gz], "
+        throw new DatasetException(localFolder, "no CIFAR-10 files in " + localFolder + ": looked for " + TEST_FILE + "[.gz], "
                 + TRAIN_FILES.getFirst() + "[.gz], " + FOLDER + "/ and " + ARCHIVE
                 + " (leave the folder unset to use the download cache)");
     }
 
     // ---------------------------------------------------------------- locating files
 
-    /** A file's bytes (uncompressed) and where they came from: a path, or "archive!entry". */
-    private record Member(String origin, byte[] data) {
+    /**
+     * A file's bytes (uncompressed), the file they came from (the archive for a member), how
+     * messages name them (a path, or "archive!entry") and the batch they are (e.g. test_batch.bin).
+     */
+    private record Member(Path file, String origin, String name, byte[] data) {
     }
+
+    /** The meta file is ten short lines. */
+    private static final int MAX_META_BYTES = 1 << 16;
 
     private static boolean hasCifarFiles(Path dir) {
         return Files.isDirectory(dir) && (findInFolder(dir, TEST_FILE) != null || findInFolder(dir, TRAIN_FILES.get(0)) != null
                 || Files.isDirectory(dir.resolve(FOLDER)) || Files.isRegularFile(dir.resolve(ARCHIVE)));
     }
 
-    private static Map<String, Member> read(Path source, List<String> wanted) throws IOException {
-        if (Files.isRegularFile(source)) return readArchive(source, wanted);
-        if (!Files.isDirectory(source)) throw new IOException("CIFAR-10 source " + source + " does not exist");
+    private static Map<String, Member> read(Path source, List<String> wanted, ReadBudget budget) throws IOException {
+        if (Files.isRegularFile(source))
+            return isBatchFile(source) ? readBatchFile(source, wanted, budget) : readArchive(source, wanted, budget);
+        if (!Files.isDirectory(source)) throw new DatasetException(source, "CIFAR-10 source " + source + " does not exist");
         boolean direct = wanted.stream().anyMatch(n -> findInFolder(source, n) != null)
                 || findInFolder(source, META) != null;
-        if (!direct && Files.isDirectory(source.resolve(FOLDER))) return read(source.resolve(FOLDER), wanted);
-        if (!direct && Files.isRegularFile(source.resolve(ARCHIVE))) return readArchive(source.resolve(ARCHIVE), wanted);
+        if (!direct && Files.isDirectory(source.resolve(FOLDER))) return read(source.resolve(FOLDER), wanted, budget);
+        if (!direct && Files.isRegularFile(source.resolve(ARCHIVE)))
+            return readArchive(source.resolve(ARCHIVE), wanted, budget);
         Map<String, Member> out = new LinkedHashMap<>();
         for (String name : wanted) {
             Path p = findInFolder(source, name);
             if (p == null)
-                throw new IOException("missing CIFAR-10 file " + source.resolve(name) + " (also looked for " + name
-                        + ".gz)");
-            out.put(name, new Member(p.toString(), FileBytes.readAll(p)));
+                throw new DatasetException(source.resolve(name), "missing CIFAR-10 file " + source.resolve(name)
+                        + " (also looked for " + name + ".gz)");
+            out.put(name, new Member(p, p.toString(), name, FileBytes.readAll(p, budget)));
         }
-        Path meta = findInFolder(source, META);
-        if (meta != null) out.put(META, new Member(meta.toString(), FileBytes.readAll(meta)));
+        putMeta(out, findInFolder(source, META));
         return out;
+    }
+
+    /** A file named *.bin or *.bin.gz is one batch; any other file is read as a tar archive (gzipped or not). */
+    private static boolean isBatchFile(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".bin") || n.endsWith(".bin.gz");
+    }
+
+    /** One batch file as the whole split; an official batch of the other split is an error. */
+    private static Map<String, Member> readBatchFile(Path file, List<String> wanted, ReadBudget budget)
+            throws IOException {
+        String name = file.getFileName().toString().replaceFirst("\\.gz$", "");
+        boolean official = OFFICIAL_SHA256.containsKey(name);
+        if (official && !wanted.contains(name) || official && wanted.size() > 1)
+            throw new DatasetException(file, file + " is the CIFAR-10 batch " + name + "; this split needs "
+                    + String.join(", ", wanted) + " (give --data their folder or the archive)");
+        Map<String, Member> out = new LinkedHashMap<>();
+        out.put(wanted.getFirst(), new Member(file, file.toString(), name, FileBytes.readAll(file, budget)));
+        Path parent = file.toAbsolutePath().getParent();
+        putMeta(out, parent == null ? null : findInFolder(parent, META));
+        return out;
+    }
+
+    private static void putMeta(Map<String, Member> out, Path meta) throws IOException {
+        if (meta != null)
+            out.put(META, new Member(meta, meta.toString(), META, FileBytes.readAll(meta, new ReadBudget(MAX_META_BYTES))));
     }
 
     private static Path findInFolder(Path dir, String name) {
@@ -122,56 +173,59 @@ public final class Cifar10 {
     }
 
     /** Read the wanted members (by base name) and the meta file from a tar or tar.gz in one pass. */
-    private static Map<String, Member> readArchive(Path archive, List<String> wanted) throws IOException {
+    private static Map<String, Member> readArchive(Path archive, List<String> wanted, ReadBudget budget)
+            throws IOException {
         Map<String, Member> out = new LinkedHashMap<>();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-             InputStream tarStream = FileBytes.maybeGunzip(raw, archive.toString())) {
+             InputStream tarStream = FileBytes.maybeGunzip(raw, archive, archive.toString())) {
             boolean gz = tarStream != raw;
-            TarReader tar = new TarReader(tarStream, archive + (gz ? " (tar inside gzip)" : ""));
+            TarReader tar = new TarReader(tarStream, archive, archive + (gz ? " (tar inside gzip)" : ""));
             for (TarReader.Entry e; (e = tar.next()) != null; ) {
                 String base = e.name().substring(e.name().lastIndexOf('/') + 1);
                 if (!e.isFile() || out.containsKey(base) || !(wanted.contains(base) || base.equals(META))) continue;
-                out.put(base, new Member(archive + "!" + e.name(), tar.data().readAllBytes()));
+                byte[] data = tar.readData(base.equals(META) ? new ReadBudget(MAX_META_BYTES) : budget);
+                out.put(base, new Member(archive, archive + "!" + e.name(), base, data));
             }
         }
         for (String name : wanted)
             if (!out.containsKey(name))
-                throw new IOException("missing CIFAR-10 batch: archive " + archive + " has no entry " + FOLDER + "/"
-                        + name);
+                throw new DatasetException(archive, "missing CIFAR-10 batch: archive " + archive + " has no entry "
+                        + FOLDER + "/" + name);
         return out;
     }
 
     // ---------------------------------------------------------------- parsing
 
     /** Size a multiple of 3,073 and every label byte in 0..9; label names the file in errors. */
-    static void checkRecords(String label, byte[] data) throws IOException {
-        if (data.length == 0) throw new IOException(label + ": file is empty, expected records of " + RECORD_BYTES + " bytes");
+    static void checkRecords(Path file, String label, byte[] data) throws DatasetException {
+        if (data.length == 0)
+            throw new DatasetException(file, label + ": file is empty, expected records of " + RECORD_BYTES + " bytes");
         if (data.length % RECORD_BYTES != 0) {
             long lastStart = (long) (data.length / RECORD_BYTES) * RECORD_BYTES;
-            throw new IOException(label + ": size " + data.length + " bytes is not a multiple of the " + RECORD_BYTES
+            throw new DatasetException(file, label + ": size " + data.length + " bytes is not a multiple of the " + RECORD_BYTES
                     + "-byte record; the record at byte " + lastStart + " is cut short after "
                     + (data.length - lastStart) + " bytes (truncated file?)");
         }
         for (int r = 0, n = data.length / RECORD_BYTES; r < n; r++) {
             int l = data[r * RECORD_BYTES] & 0xff;
             if (l >= CLASSES)
-                throw new IOException(label + ": label " + l + " at byte " + (long) r * RECORD_BYTES + " (record " + r
+                throw new DatasetException(file, label + ": label " + l + " at byte " + (long) r * RECORD_BYTES + " (record " + r
                         + ") is not in 0..9 (corrupt file, or not CIFAR-10 binary)");
         }
     }
 
-    private static void checkHash(String label, String name, byte[] data) throws IOException {
+    private static void checkHash(Path file, String label, String name, byte[] data) throws DatasetException {
         String expected = OFFICIAL_SHA256.get(name), actual = FileBytes.sha256(data);
         if (!actual.equals(expected))
-            throw new IOException(label + ": SHA-256 of the uncompressed data is " + actual + ", the official " + name
+            throw new DatasetException(file, label + ": SHA-256 of the uncompressed data is " + actual + ", the official " + name
                     + " has " + expected);
     }
 
-    static List<String> parseMeta(String label, byte[] data) throws IOException {
+    static List<String> parseMeta(Path file, String label, byte[] data) throws DatasetException {
         List<String> names = new String(data, StandardCharsets.UTF_8).lines().map(String::strip)
                 .filter(s -> !s.isEmpty()).toList();
         if (names.size() != CLASSES)
-            throw new IOException(label + ": expected " + CLASSES + " class names, one per line, found " + names.size());
+            throw new DatasetException(file, label + ": expected " + CLASSES + " class names, one per line, found " + names.size());
         return names;
     }
 

@@ -6,10 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -72,6 +76,23 @@ public final class Downloader {
                 default -> throw new IllegalArgumentException(origin + " is '" + v + "', expected true or false");
             };
         }
+    }
+
+    /** The host could not be reached at all: its name does not resolve, or nothing answers. */
+    private static final class Unreachable extends IOException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The exception's message, or its type and its cause's when it has none (the HTTP client's often do not). */
+    private static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null && b.length() < 200; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return b + t.getMessage();
+            b.append(t.getClass().getSimpleName()).append(": ");
+        }
+        return b.substring(0, Math.max(0, b.length() - 2));
     }
 
     /** An error that another attempt cannot fix (HTTP 4xx, interruption). */
@@ -166,8 +187,15 @@ public final class Downloader {
         }
         if (last != null) {
             long kept = Files.exists(part) ? Files.size(part) : 0;
+            String offline = "; to work without the network, copy " + artifact.fileName() + " into " + target.getParent()
+                    + " (or pass a local copy with --weights or --data) and set archrepair.offline=true "
+                    + "(ARCHREPAIR_OFFLINE=true)";
+            if (last instanceof Unreachable)
+                throw new IOException("cannot download " + artifact.url() + ": " + last.getMessage() + " (" + maxAttempts
+                        + " attempts)" + offline, last);
             throw new IOException("downloading " + artifact.url() + " failed after " + maxAttempts + " attempts ("
-                    + last.getMessage() + "); " + part + " keeps " + kept + " bytes and the next run resumes it", last);
+                    + describe(last) + "); " + part + " keeps " + kept + " bytes and the next run resumes it" + offline,
+                    last);
         }
         verifyAndMove(artifact, part, target);
     }
@@ -273,12 +301,27 @@ public final class Downloader {
     private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new Unreachable("cannot reach " + request.uri().getHost() + " (no answer to the connection within "
+                    + "the timeout)", e);
+        } catch (ConnectException e) {
+            throw new Unreachable("cannot reach " + request.uri().getHost() + " (" + connectFailure(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             InterruptedIOException x = new InterruptedIOException("download of " + request.uri() + " interrupted");
             x.initCause(e);
             throw x;
         }
+    }
+
+    /** Why a connection failed, from the cause the HTTP client wraps: no such name, or refused. */
+    private static String connectFailure(ConnectException e) {
+        for (Throwable t = e; t != null; t = t.getCause())
+            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException)
+                return "its name does not resolve: no network, or no DNS";
+        for (Throwable t = e; t != null; t = t.getCause())
+            if (t.getMessage() != null && !t.getMessage().isBlank()) return t.getMessage().toLowerCase(Locale.ROOT);
+        return "nothing accepted the connection";
     }
 
     private static long contentRangeStart(HttpResponse<?> response, Artifact artifact) throws IOException {

@@ -1,14 +1,19 @@
 package org.archrepair.models.data;
 
+import org.archrepair.engine.io.ReadBudget;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
  * A forward-only reader of tar archives (POSIX ustar, with the GNU long-name and pax "path"/"size"
  * extensions that common tar writers emit), over any stream, e.g. a gunzipped one. Each header's
- * checksum is verified; a truncated or corrupt archive is an error naming the archive and the
- * byte offset in the tar stream.
+ * checksum is verified; a truncated or corrupt archive is a {@link DatasetException} naming the
+ * archive and the byte offset in the tar stream. A member's declared size is taken from the
+ * caller's {@link ReadBudget} before its bytes are allocated ({@link #readData}); extended headers
+ * are at most 1 MiB; members that are not read are skipped by streaming, holding nothing.
  *
  * <p>What it is not: no writing, no random access, no links or sparse files (they are skipped as
  * entries of their declared size), and it never touches the file system.
@@ -24,13 +29,16 @@ final class TarReader {
     }
 
     private final CountingInputStream in;
+    private final Path file;
     private final String archive;
     private long remaining;     // bytes of the current entry not yet read
     private long padding;       // zero bytes after the current entry up to the next block
     private Entry current;
 
-    TarReader(InputStream in, String archive) {
+    /** in: the tar stream of file; archive: how errors name it (e.g. "x.tar.gz (tar inside gzip)"). */
+    TarReader(InputStream in, Path file, String archive) {
         this.in = new CountingInputStream(in);
+        this.file = file;
         this.archive = archive;
     }
 
@@ -70,25 +78,17 @@ final class TarReader {
         }
     }
 
-    /** The data of the member last returned by {@link #next}, readable up to its size. */
-    InputStream data() {
+    /** All bytes of the member last returned by {@link #next}: its declared size is taken from budget first. */
+    byte[] readData(ReadBudget budget) throws IOException {
         if (current == null) throw new IllegalStateException("no current entry");
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (remaining == 0) return -1;
-                int n = in.read(b, off, (int) Math.min(len, remaining));
-                if (n < 0) throw truncatedEntry();
-                remaining -= n;
-                return n;
-            }
-        };
+        if (remaining != current.size) throw new IllegalStateException("entry already read");
+        if (remaining > ReadBudget.MAX_ARRAY || !budget.tryTake(remaining))
+            throw error("entry '" + current.name + "' (header at byte " + current.headerOffset + ") declares "
+                    + remaining + " bytes, " + budget.explain());
+        byte[] b = new byte[(int) remaining];
+        if (readUpTo(b) < b.length) throw truncatedEntry();
+        remaining = 0;
+        return b;
     }
 
     private Entry end() {
@@ -112,7 +112,7 @@ final class TarReader {
         current = null;
     }
 
-    private IOException truncatedEntry() {
+    private DatasetException truncatedEntry() {
         return error("entry '" + current.name + "' (" + current.size + " bytes, header at byte " + current.headerOffset
                 + ") ends early at byte " + in.position());
     }
@@ -237,7 +237,7 @@ final class TarReader {
         return size;
     }
 
-    private IOException paxError(long at, long recordAt, String what) {
+    private DatasetException paxError(long at, long recordAt, String what) {
         return error("pax header at byte " + at + ": record at byte " + recordAt + " " + what);
     }
 
@@ -252,7 +252,7 @@ final class TarReader {
         return true;
     }
 
-    private IOException error(String what) {
-        return new IOException("tar archive " + archive + ": " + what);
+    private DatasetException error(String what) {
+        return new DatasetException(file, "tar archive " + archive + ": " + what);
     }
 }

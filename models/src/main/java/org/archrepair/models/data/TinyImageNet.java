@@ -1,15 +1,19 @@
 package org.archrepair.models.data;
 
+import org.archrepair.engine.io.ReadBudget;
+
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,11 +32,19 @@ import java.util.stream.Stream;
  * images in the order of val_annotations.txt. TEST means the labelled val folder (the official test
  * folder has no labels). Decoding runs in parallel; progress counts images.
  *
+ * <p>The folder is untrusted: the text files are read only up to a size no genuine copy reaches,
+ * an image's width and height are read from its header and checked before it is decoded (a
+ * 100,000 x 100,000 PNG is refused, not allocated), its metadata is ignored (no compressed ICC
+ * profile is inflated), and the split's pixels are taken from a {@link ReadBudget}. Every failure
+ * is a {@link DatasetException} naming the file (and the line of a text file).
+ *
  * <p>What it is not: no resizing (an image that is not 64x64 is an error naming it) and no other
  * ImageNet variant. Java's JPEG decoder may differ from libjpeg (PIL) by a grey level on some pixels.
  */
 public final class TinyImageNet {
     public static final int SIDE = 64, CHANNELS = 3;
+    /** The published wnids.txt has 2 KB, words.txt 2.6 MB, val_annotations.txt 0.4 MB. */
+    private static final int MAX_LIST_BYTES = 1 << 20, MAX_WORDS_BYTES = 64 << 20, MAX_ANNOTATION_BYTES = 16 << 20;
 
     private TinyImageNet() {
     }
@@ -45,7 +57,7 @@ public final class TinyImageNet {
         List<Integer> labels = new ArrayList<>();
         if (split == Split.TRAIN) listTrain(root, wnids, files, labels);
         else listVal(root, index, files, labels);
-        byte[] pixels = decodeAll(files, progress);
+        byte[] pixels = decodeAll(root, files, progress);
         int[] l = labels.stream().mapToInt(Integer::intValue).toArray();
         return new ImageDataset("tiny-imagenet-" + split.lower(), pixels, l, classNames(root, wnids), CHANNELS, SIDE,
                 SIDE);
@@ -53,11 +65,11 @@ public final class TinyImageNet {
 
     private static List<String> readWnids(Path root) throws IOException {
         Path f = root.resolve("wnids.txt");
-        if (!Files.isRegularFile(f)) throw new IOException("not a Tiny-ImageNet folder: " + f + " is missing");
-        List<String> ids = Files.readAllLines(f, StandardCharsets.UTF_8).stream().map(String::strip)
+        if (!Files.isRegularFile(f)) throw new DatasetException(f, "not a Tiny-ImageNet folder: " + f + " is missing");
+        List<String> ids = FileBytes.readText(f, MAX_LIST_BYTES).lines().map(String::strip)
                 .filter(s -> !s.isEmpty()).sorted().toList();
-        if (ids.isEmpty()) throw new IOException(f + " lists no class ids");
-        if (ids.stream().distinct().count() != ids.size()) throw new IOException(f + " lists a class id twice");
+        if (ids.isEmpty()) throw new DatasetException(f, f + " lists no class ids");
+        if (ids.stream().distinct().count() != ids.size()) throw new DatasetException(f, f + " lists a class id twice");
         return ids;
     }
 
@@ -65,7 +77,7 @@ public final class TinyImageNet {
         Path words = root.resolve("words.txt");
         Map<String, String> names = new HashMap<>();
         if (Files.isRegularFile(words))
-            for (String line : Files.readAllLines(words, StandardCharsets.UTF_8)) {
+            for (String line : FileBytes.readText(words, MAX_WORDS_BYTES).lines().toList()) {
                 int tab = line.indexOf('\t');
                 if (tab > 0) names.put(line.substring(0, tab), line.substring(tab + 1).split(",")[0].strip());
             }
@@ -76,10 +88,10 @@ public final class TinyImageNet {
             throws IOException {
         for (int c = 0; c < wnids.size(); c++) {
             Path dir = root.resolve("train").resolve(wnids.get(c)).resolve("images");
-            if (!Files.isDirectory(dir)) throw new IOException("missing Tiny-ImageNet class folder " + dir);
+            if (!Files.isDirectory(dir)) throw new DatasetException(dir, "missing Tiny-ImageNet class folder " + dir);
             try (Stream<Path> s = Files.list(dir)) {
                 List<Path> images = s.filter(TinyImageNet::isImage).sorted().toList();
-                if (images.isEmpty()) throw new IOException(dir + " has no images");
+                if (images.isEmpty()) throw new DatasetException(dir, dir + " has no images");
                 files.addAll(images);
                 for (int i = 0; i < images.size(); i++) labels.add(c);
             }
@@ -89,32 +101,42 @@ public final class TinyImageNet {
     private static void listVal(Path root, Map<String, Integer> index, List<Path> files, List<Integer> labels)
             throws IOException {
         Path ann = root.resolve("val").resolve("val_annotations.txt");
-        if (!Files.isRegularFile(ann)) throw new IOException("missing Tiny-ImageNet validation labels " + ann);
-        List<String> lines = Files.readAllLines(ann, StandardCharsets.UTF_8);
+        if (!Files.isRegularFile(ann)) throw new DatasetException(ann, "missing Tiny-ImageNet validation labels " + ann);
+        List<String> lines = FileBytes.readText(ann, MAX_ANNOTATION_BYTES).lines().toList();
         for (int n = 0; n < lines.size(); n++) {
             if (lines.get(n).isBlank()) continue;
             String[] parts = lines.get(n).split("\t");
             Integer label = parts.length >= 2 ? index.get(parts[1].strip()) : null;
             if (label == null)
-                throw new IOException(ann + " line " + (n + 1) + ": expected 'file<TAB>wnid' with a wnid from wnids.txt, got '"
-                        + lines.get(n) + "'");
-            Path img = root.resolve("val").resolve("images").resolve(parts[0].strip());
-            if (!Files.isRegularFile(img)) throw new IOException(ann + " line " + (n + 1) + ": image " + img + " is missing");
+                throw new DatasetException(ann, ann + " line " + (n + 1) + ": expected 'file<TAB>wnid' with a wnid from "
+                        + "wnids.txt, got '" + preview(lines.get(n)) + "'");
+            Path images = root.resolve("val").resolve("images"), img = images.resolve(parts[0].strip()).normalize();
+            if (!img.startsWith(images) || !Files.isRegularFile(img))
+                throw new DatasetException(ann, ann + " line " + (n + 1) + ": image " + img + " is missing");
             files.add(img);
             labels.add(label);
         }
-        if (files.isEmpty()) throw new IOException(ann + " lists no images");
+        if (files.isEmpty()) throw new DatasetException(ann, ann + " lists no images");
     }
 
-    private static boolean isImage(Path p) {
+    private static String preview(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 80) + "...";
+    }
+
+    static boolean isImage(Path p) {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".jpeg") || n.endsWith(".jpg") || n.endsWith(".png");
     }
 
-    /** Decode every file into (N, 3, 64, 64) uint8, in parallel, each image into its own slot. */
-    private static byte[] decodeAll(List<Path> files, Progress progress) throws IOException {
+    /** Decode every file into (N, 3, 64, 64) uint8, in parallel, each image into its own slot (also for Tiny-ImageNet-C); root names the folder in errors. */
+    static byte[] decodeAll(Path root, List<Path> files, Progress progress) throws IOException {
         int per = CHANNELS * SIDE * SIDE;
-        byte[] pixels = new byte[files.size() * per];
+        long bytes = (long) files.size() * per;
+        ReadBudget budget = ReadBudget.ofHeap();
+        if (bytes > ReadBudget.MAX_ARRAY || !budget.tryTake(bytes))
+            throw new DatasetException(root, root + ": " + files.size() + " images of 64x64x3 take " + bytes + " bytes, "
+                    + budget.explain());
+        byte[] pixels = new byte[(int) bytes];
         AtomicLong done = new AtomicLong();
         Object lock = new Object();
         try {
@@ -134,15 +156,37 @@ public final class TinyImageNet {
 
     private static void decode(Path file, byte[] dst, int offset) {
         try {
-            BufferedImage img = ImageIO.read(file.toFile());
-            if (img == null) throw new IOException(file + ": not an image javax.imageio can decode");
-            if (img.getWidth() != SIDE || img.getHeight() != SIDE)
-                throw new IOException(file + ": image is " + img.getWidth() + "x" + img.getHeight() + ", expected 64x64");
-            toChw(img, dst, offset);
+            toChw(read64(file), dst, offset);
         } catch (IOException e) {
-            String m = e.getMessage();
-            throw new UncheckedIOException(m != null && m.contains(file.toString()) ? e
-                    : new IOException(file + ": cannot decode (" + m + ")", e));
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The image in file, after its header says 64x64. The decoders are the JDK's (javax.imageio),
+     * whose runtime exceptions on corrupt data (IndexOutOfBounds, IllegalArgument and others) are
+     * turned into the one error naming the file here, where they are called.
+     */
+    static BufferedImage read64(Path file) throws DatasetException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext())
+                throw new DatasetException(file, file + ": not an image javax.imageio can decode");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);   // forward only, metadata ignored
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w != SIDE || h != SIDE)
+                    throw new DatasetException(file, file + ": image is " + w + "x" + h + ", expected 64x64");
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DatasetException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetException(file, file + ": cannot decode (" + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")", e);
         }
     }
 

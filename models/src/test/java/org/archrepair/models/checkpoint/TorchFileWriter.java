@@ -2,7 +2,6 @@ package org.archrepair.models.checkpoint;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -116,17 +115,31 @@ final class TorchFileWriter {
     /** The same with a byteorder record of "little" or "big" (the storages' bytes must be in that order). */
     static void writeZip(Path file, String archive, byte[] pickle, List<Storage> storages, String byteorder)
             throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+        Files.write(file, zipBytes(archive, pickle, storages, byteorder));
+    }
+
+    /** The bytes of such a zip checkpoint. */
+    static byte[] zipBytes(String archive, byte[] pickle, List<Storage> storages, String byteorder) {
+        ByteArrayOutputStream os = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(os)) {
             stored(zip, archive + "/data.pkl", pickle);
             stored(zip, archive + "/byteorder", byteorder.getBytes());
             for (Storage s : storages) stored(zip, archive + "/data/" + s.key(), s.data());
             stored(zip, archive + "/version", "3\n".getBytes());
             stored(zip, archive + "/.data/serialization_id", "1234567890".getBytes());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        return os.toByteArray();
     }
+
+    /** 2020-01-01 00:00 local time, as a DOS timestamp holds it. */
+    private static final long FIXED_TIME = java.time.LocalDateTime.of(2020, 1, 1, 0, 0)
+            .atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
 
     private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
         ZipEntry e = new ZipEntry(name);
+        e.setTime(FIXED_TIME);   // the same bytes every time (the fuzz suite replays cases from their seeds)
         e.setMethod(ZipEntry.STORED);
         e.setSize(data.length);
         CRC32 crc = new CRC32();

@@ -1,5 +1,6 @@
 package org.archrepair.models.data;
 
+import org.archrepair.engine.io.ReadBudget;
 import org.archrepair.models.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +64,8 @@ class Cifar10RealDataTest {
     @Test
     void archiveGivesTheSameImagesAsTheFolder() throws Exception {
         Path folder = TestData.require("cifar10/test_batch.bin.gz").getParent();
-        byte[] bin = FileBytes.readAll(folder.resolve("test_batch.bin.gz"));
-        byte[] meta = FileBytes.readAll(folder.resolve("batches.meta.txt.gz"));
+        byte[] bin = FileBytes.readAll(folder.resolve("test_batch.bin.gz"), ReadBudget.ofHeap());
+        byte[] meta = FileBytes.readAll(folder.resolve("batches.meta.txt.gz"), ReadBudget.ofHeap());
         assertEquals(61, meta.length);
         assertTrue(new String(meta, StandardCharsets.US_ASCII).startsWith("airplane\nautomobile\n"));
         byte[] tar = new TarWriter().dir("cifar-10-batches-bin/").file("cifar-10-batches-bin/batches.meta.txt", meta)

@@ -220,6 +220,20 @@ class DownloaderTest {
     }
 
     @Test
+    void anUnreachableHostIsNamedWithTheOfflineFlag() throws Exception {
+        int closed;
+        try (var probe = new java.net.ServerSocket(0)) {
+            closed = probe.getLocalPort();   // free now: nothing listens there
+        }
+        Artifact nowhere = artifact(body).withUrl(URI.create("http://127.0.0.1:" + closed + "/model.th"));
+        IOException e = assertThrows(IOException.class, () -> downloader(false, 2).fetch(nowhere, Progress.NONE));
+        assertTrue(e.getMessage().startsWith("cannot download http://127.0.0.1:" + closed + "/model.th: cannot reach "
+                + "127.0.0.1 ("), e.getMessage());
+        assertTrue(e.getMessage().contains("(2 attempts)") && e.getMessage().contains("archrepair.offline=true")
+                && e.getMessage().contains("ARCHREPAIR_OFFLINE=true") && !e.getMessage().contains("null"), e.getMessage());
+    }
+
+    @Test
     void offlineNeverTouchesTheNetworkAndSaysWhereItLooked() throws Exception {
         Path local = Files.createDirectories(dir.resolve("mine"));
         IOException e = assertThrows(IOException.class,

@@ -102,8 +102,8 @@ final class BaselineCheckpoint {
     static List<EpochLog> readHistory(String json) {
         List<EpochLog> out = new ArrayList<>();
         try {
-            for (Object o : Reports.JSON.readValue(json, List.class)) out.add(EpochLog.fromJson((Map<?, ?>) o));
-        } catch (IOException | ClassCastException e) {
+            for (Object o : Reports.readList(json, FILE + " history")) out.add(EpochLog.fromJson((Map<?, ?>) o));
+        } catch (ClassCastException e) {
             throw new IllegalArgumentException(FILE + ": unreadable history: " + e.getMessage());
         }
         return out;

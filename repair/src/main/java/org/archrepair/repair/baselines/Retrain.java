@@ -20,6 +20,8 @@ import org.archrepair.repair.method.RepairContext;
 import org.archrepair.repair.train.NonFiniteLossException;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,37 +164,46 @@ final class Retrain {
         return new Result(history, epochs < maxEpochs);
     }
 
-    /** The batches of one epoch: forward, the plan's loss, gradients of params, clip, step. */
+    /**
+     * The batches of one epoch: forward, the plan's loss (checked before the step, so a
+     * non-finite loss never reaches the weights), gradients of params, clip, step. Right
+     * predictions of the clean copy are counted on the device.
+     */
     static EpochSums trainEpoch(RepairContext ctx, Plan plan, int epoch, int epochs, List<Tensor> params,
                                 Optimizer opt, double clip, String phase) {
         Network net = ctx.net();
         Backend be = ctx.backend();
         long t0 = System.nanoTime();
         double lossSum = 0;
-        long correct = 0, seen = 0;
+        long seen = 0;
+        Tensor correct = Tensor.ofInts(be, new int[1], 1);    // int32 (1): right predictions this epoch
         net.train(true);
         int batches = plan.batches(epoch), total = 0;
         for (int k = 0; k < batches; k++) {
             TrainBatch batch = plan.batch(epoch, k);
             Tensor logits = net.forward(Tensor.of(be, batch.images(), batch.shape()));
             Tensor loss = plan.loss(logits, batch, be);
+            float l = NonFiniteLossException.check(phase, loss.item(), epoch + 1, k + 1, lastGood(ctx));
             Gradients g = Autograd.grad(loss, params);
-            if (clip > 0) g.clipNorm(params, clip);
+            if (clip > 0) g.clipNormOnDevice(params, (float) clip);
             opt.step(g);
-            float l = loss.item();
-            NonFiniteLossException.check(l, phase, epoch + 1, k, ctx.dir().resolve(BaselineCheckpoint.FILE));
             int n = batch.labels().length;
-            float[] out = logits.toFloatArray();
-            int classes = out.length / (batch.copies() * n);
-            for (int i = 0; i < n; i++) if (Evaluator.argmax(out, i * classes, classes) == batch.labels()[i]) correct++;
+            // logits: (copies x n, classes), the clean copy's n rows first: only they are counted
+            be.countCorrect(n, logits.dim(1), logits.data(), Tensor.ofInts(be, batch.labels(), n).data(), correct.data());
             lossSum += (double) l * n;
             seen += n;
             total += n;
             ctx.listener().batch(phase, epoch, epochs, total, Math.max(total, ctx.split().train().size()), l,
-                    (double) correct / seen, Double.NaN);
+                    (double) correct.toIntArray()[0] / seen, Double.NaN);
         }
         net.eval();
-        return new EpochSums(lossSum, correct, seen, (System.nanoTime() - t0) / 1e9);
+        return new EpochSums(lossSum, correct.toIntArray()[0], seen, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The run's checkpoint file when one has been written (the last good state), else null. */
+    private static Path lastGood(RepairContext ctx) {
+        Path file = ctx.dir().resolve(BaselineCheckpoint.FILE);
+        return Files.exists(file) ? file : null;
     }
 
     /** D_val^repair in eval mode, 256 at a time. */

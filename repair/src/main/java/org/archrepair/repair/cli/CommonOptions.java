@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 /** The options every command takes: where to compute, with how many threads, from which seed. */
 public final class CommonOptions {
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEVICE",
-            description = "cpu (fast, multithreaded) or cpu-reference (scalar oracle). Default: ${DEFAULT-VALUE}.")
+            description = "cpu (fast, multithreaded), cpu-reference (scalar oracle), cuda or cuda:N (GPU N). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String device;
 
     @Option(names = "--threads", paramLabel = "N",

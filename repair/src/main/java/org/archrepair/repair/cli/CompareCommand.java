@@ -1,13 +1,8 @@
 package org.archrepair.repair.cli;
 
-import org.archrepair.engine.Rng;
 import org.archrepair.kernels.Backend;
-import org.archrepair.models.data.BatchLoader;
-import org.archrepair.models.data.ImageDataset;
-import org.archrepair.models.data.Split;
 import org.archrepair.repair.data.RepairData;
 import org.archrepair.repair.eval.Accuracy;
-import org.archrepair.repair.eval.Evaluator;
 import org.archrepair.repair.localize.Localization;
 import org.archrepair.repair.method.Budget;
 import org.archrepair.repair.method.EpochLog;
@@ -31,13 +26,17 @@ import java.util.concurrent.Callable;
 /**
  * archrepair compare: the repair methods one after another on the same model, failures, data,
  * budget and seed, into DIR/seed-S/METHOD (each a repair's folder: report, model, checkpoint), then
- * the table of the paper's Table 4 over whatever has finished. Resumable: a finished method (its
- * report.json exists) is not rerun, an interrupted one continues from its checkpoint.
+ * the table of the paper's Table 4 (scenario 1) or a Table 5 row (scenario 2, --scenario corruption,
+ * with the clean test set and the --evaluate-on corruptions as further columns) over whatever has
+ * finished. The failures come from FailureOptions exactly as in repair. Resumable: a finished
+ * method (its report.json exists) is not rerun, an interrupted one continues from its checkpoint.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Run repair methods one after another on the same failures, data, budget and seed (for each seed), "
-                + "then write DIR/table.md, .csv, .json and a bar chart (table.png, .svg) shaped like the paper's Table 4. "
-                + "Resumable: finished methods are not rerun, an interrupted one continues from its checkpoint.")
+                + "then write DIR/table.md, .csv, .json and a bar chart (table.png, .svg) shaped like the paper's Table 4, "
+                + "or with --scenario corruption a Table 5 row (the clean test set and the --evaluate-on corruptions as "
+                + "further columns). Resumable: finished methods are not rerun, an interrupted one continues from its "
+                + "checkpoint.")
 public final class CompareCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -53,6 +52,8 @@ public final class CompareCommand implements Callable<Integer> {
     ArchRepairOptions arch;
     @Mixin
     BaselineOptions baselines;
+    @Mixin
+    EvaluateOnOptions evaluateOn;
 
     @Option(names = "--weights", paramLabel = "FILE",
             description = "PyTorch torch.save file or safetensors. Default for resnet20 and resnet32: the published weights.")
@@ -64,11 +65,6 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "LIST", description = "Comma-separated seeds, one run of every method each. "
             + "Default: --seed.")
     String seeds;
-    @Option(names = "--scenario", defaultValue = "clean", paramLabel = "NAME",
-            description = "clean: failures from the test set (Table 4). Default: ${DEFAULT-VALUE}.")
-    String scenario;
-    @Option(names = "--corruption", paramLabel = "NAME", description = "The corruption of --scenario corruption.")
-    String corruption;
     @Option(names = "--spectrum-images", defaultValue = "10000", paramLabel = "N",
             description = "Training images added to D_fail for the localization spectra. Default: ${DEFAULT-VALUE}.")
     int spectrumImages;
@@ -84,15 +80,17 @@ public final class CompareCommand implements Callable<Integer> {
         Budget b = budget.resolve();
         List<String> list = Methods.parse(methods);
         List<Long> seedList = seeds();
-        Scenario sc = Scenario.of(scenario, corruption);
         model.name();
+        failures.checkScenario();
         for (String m : list) Methods.create(m, arch, baselines);          // bad options fail before anything slow
         Files.createDirectories(out);
-        if (!tableOnly) run(b, list, seedList, sc);
-        String title = String.format(Locale.ROOT, "Table 4 (scenario %s): %s, %s", sc.name(), model.model,
+        if (!tableOnly) run(b, list, seedList);
+        String title = String.format(Locale.ROOT, "%s: %s, %s", failures.corruption == null ? "Table 4 (scenario 1, clean)"
+                        : "Table 5 (scenario 2, " + failures.corruption + ")", model.model,
                 weights == null ? "published weights" : weights.getFileName());
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("scenario", sc.name());
+        settings.put("scenario", failures.scenario);
+        if (failures.corruption != null) settings.put("corruption", failures.corruption);
         settings.put("budget", b.toJson());
         List<ComparisonTable.Row> rows = ComparisonTable.write(out, title, settings);
         System.out.println(Files.readString(out.resolve("table.md")));
@@ -113,7 +111,7 @@ public final class CompareCommand implements Callable<Integer> {
         return out;
     }
 
-    private void run(Budget b, List<String> list, List<Long> seedList, Scenario sc) throws IOException {
+    private void run(Budget b, List<String> list, List<Long> seedList) throws IOException {
         for (long seed : seedList)
             list.stream().filter(m -> Files.exists(dir(seed, m).resolve("report.json")))
                     .forEach(m -> System.err.println("seed " + seed + ", " + m + ": finished, not rerun"));
@@ -121,16 +119,17 @@ public final class CompareCommand implements Callable<Integer> {
             return;
         try (Backend backend = common.openBackend(); RepairCommand.Progress progress = new RepairCommand.Progress()) {
             Path weightsFile = Subject.weightsFile(model, data, weights);
-            ImageDataset train = data.load(Split.TRAIN), source = sc.source(data);
-            Map<String, ImageDataset> extras = sc.evaluations(data);
-            int classes = train.classes().size();
+            FailureOptions.Sources sources = failures.load(data);
+            int classes = sources.train().classes().size();
             Subject original = Subject.load(model, weightsFile, classes, backend, common.seed);
-            Accuracy before = FailureOptions.evaluate(original, source, model, backend);
-            Map<String, Double> originalExtras = evaluateAll(original, backend, extras);
+            Accuracy before = FailureOptions.evaluate(original, backend, sources.source(), common.seed);
+            Accuracy cleanBefore = sources.corrupted()
+                    ? FailureOptions.evaluate(original, backend, sources.clean(), common.seed) : before;
+            Robustness robust = evaluateOn.before(original, backend, failures, sources, cleanBefore, common.seed);
             for (long seed : seedList) {
                 List<String> todo = list.stream().filter(m -> !Files.exists(dir(seed, m).resolve("report.json"))).toList();
                 if (todo.isEmpty()) continue;
-                RepairData d = failures.sample(train, source, before, seed, b.trainImages(), original.net().name());
+                RepairData d = failures.sample(sources, before, seed, b.trainImages(), original.net().name());
                 long t0 = System.nanoTime();
                 Localization loc = MethodRun.localize(Subject.load(model, weightsFile, classes, backend, seed), backend, d,
                         spectrumImages, topK, seed, out.resolve("seed-" + seed).resolve("localization"));
@@ -142,11 +141,10 @@ public final class CompareCommand implements Callable<Integer> {
                     boolean resume = Files.exists(dir.resolve("state.safetensors"));
                     System.err.println("seed " + seed + ", " + m + (resume ? ": resuming from its checkpoint" : ": starting"));
                     Wall wall = new Wall(dir, progress);
-                    MethodRun.Result r = MethodRun.run(s, backend, d, before, loc, Methods.create(m, arch, baselines), b,
-                            seed, dir, resume, settings(s, b, d, m, seed, sc), wall, locSeconds);
-                    Map<String, Map<String, Double>> evals = new LinkedHashMap<>();
-                    evaluateAll(s, backend, extras).forEach((k, v) -> evals.put(k, Map.of("before", originalExtras.get(k), "after", v)));
-                    if (!evals.isEmpty()) Reports.writeJson(dir.resolve("evaluations.json"), evals);
+                    Map<String, Object> settings = MethodRun.settings(s, m, failures, arch, baselines, topK, spectrumImages,
+                            b, seed, d);
+                    MethodRun.Result r = MethodRun.run(s, backend, d, before, robust, loc, Methods.create(m, arch, baselines),
+                            b, seed, dir, resume, settings, wall, locSeconds);
                     wall.finish(r.outcome().searchSeconds() + r.outcome().fineTuneSeconds());
                     ComparisonTable.write(out, "partial table", Map.of());
                 }
@@ -156,30 +154,6 @@ public final class CompareCommand implements Callable<Integer> {
 
     private Path dir(long seed, String method) {
         return out.resolve("seed-" + seed).resolve(method);
-    }
-
-    private Map<String, Double> evaluateAll(Subject s, Backend backend, Map<String, ImageDataset> sets) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        sets.forEach((name, set) -> out.put(name, Evaluator.evaluate(s.net(),
-                new BatchLoader(set, BatchLoader.Config.eval(256, s.normalization()), new Rng(0)), backend, n -> { }).accuracy()));
-        return out;
-    }
-
-    /** What a method's report records; its JSON is the run's fingerprint (a resume with other settings is refused). */
-    private Map<String, Object> settings(Subject s, Budget b, RepairData d, String method, long seed, Scenario sc) {
-        Map<String, Object> m = new LinkedHashMap<>(s.toJson());
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("method", method);
-        if (!Methods.BASELINES.contains(method)) arch.putJson(run);
-        run.putAll(baselines.toJson(method));
-        run.put("top_k", topK);
-        run.put("spectrum_images", spectrumImages);
-        run.put("budget", b.toJson());
-        run.put("seed", seed);
-        run.put("scenario", sc.name());
-        m.put("settings", run);
-        m.put("data", d.toJson());
-        return m;
     }
 
     /**
@@ -194,11 +168,10 @@ public final class CompareCommand implements Callable<Integer> {
         private final int invocations;
         private final long start = System.nanoTime();
 
-        @SuppressWarnings("unchecked")
         Wall(Path dir, RepairContext.Listener inner) throws IOException {
             this.file = dir.resolve("wall.json");
             this.inner = inner;
-            Map<String, Object> old = Files.exists(file) ? Reports.JSON.readValue(file.toFile(), Map.class) : Map.of();
+            Map<String, Object> old = Files.exists(file) ? Reports.readObject(Files.readString(file), file.toString()) : Map.of();
             this.earlier = old.get("seconds") instanceof Number n ? n.doubleValue() : 0;
             this.invocations = (old.get("invocations") instanceof Number n ? n.intValue() : 0) + 1;
         }

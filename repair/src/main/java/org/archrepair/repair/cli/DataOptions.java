@@ -16,10 +16,10 @@ public final class DataOptions {
             description = "cifar10 or tiny-imagenet. Default: ${DEFAULT-VALUE}.")
     String dataset;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "cifar10: binary files (.bin or .bin.gz), their folder, or cifar-10-binary.tar.gz; default: the "
-                    + "cache (~/.cache/archrepair), downloading the official archive if needed. tiny-imagenet: the "
-                    + "tiny-imagenet-200 folder (required).")
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "cifar10: a folder of binary batches (.bin or .bin.gz), one batch file (e.g. test_batch.bin.gz) "
+                    + "or cifar-10-binary.tar.gz; default: the cache (~/.cache/archrepair), downloading the official "
+                    + "archive if needed. tiny-imagenet: the tiny-imagenet-200 folder (required).")
     Path data;
 
     boolean isCifar10() {

@@ -2,15 +2,19 @@ package org.archrepair.repair.cli;
 
 import org.archrepair.engine.Rng;
 import org.archrepair.engine.io.AtomicFile;
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.engine.nn.Init;
 import org.archrepair.kernels.Backend;
 import org.archrepair.models.Models;
 import org.archrepair.models.Network;
+import org.archrepair.models.checkpoint.Checkpoint;
 import org.archrepair.models.checkpoint.Checkpoints;
 import org.archrepair.models.data.BatchLoader;
 import org.archrepair.models.data.ImageDataset;
 import org.archrepair.models.data.Split;
+import org.archrepair.repair.corrupt.RobustnessChart;
+import org.archrepair.repair.corrupt.RobustnessEvaluation;
+import org.archrepair.repair.corrupt.RobustnessReport;
 import org.archrepair.repair.eval.Accuracy;
 import org.archrepair.repair.eval.Evaluator;
 import org.archrepair.repair.report.Reports;
@@ -23,6 +27,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -57,21 +63,30 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "The architecture.json of a repair: the repaired block is rebuilt before --weights (its "
                     + "model.safetensors) is loaded.")
     Path architecture;
+    @Option(names = "--corruptions", paramLabel = "DIR", description = "Also evaluate on every corruption of DIR "
+            + "(<corruption>.npy + labels.npy as CIFAR-10-C, ours from archrepair corrupt or the published files; or "
+            + "Tiny-ImageNet-C's <corruption>/<severity>/<wnid>/ folders): accuracy per corruption "
+            + "and severity and the mean corruption accuracy; with --json also FILE's \"corruptions\" section and "
+            + "<FILE stem>-corruptions.csv (RobustBench's layout), .png and .svg (bar chart).")
+    Path corruptions;
+
+    @Option(names = "--mce-baseline", paramLabel = "FILE", description = "With --corruptions: the --json report of an "
+            + "earlier evaluate --corruptions run of the baseline model; adds CE per corruption, mCE and relative mCE.")
+    Path mceBaseline;
 
     @Override
     public Integer call() throws Exception {
-        Split which = switch (split) {
-            case "test" -> Split.TEST;
-            case "train" -> Split.TRAIN;
-            default -> throw new IllegalArgumentException("--split " + split + ": expected test or train");
-        };
+        Split which = parseSplit(split);
         model.name();
+        if (mceBaseline != null && corruptions == null) throw new IllegalArgumentException("--mce-baseline needs --corruptions DIR");
+        RobustnessReport baseline = mceBaseline == null ? null : RobustnessReport.fromEvaluateJson(mceBaseline);
         try (Backend backend = common.openBackend()) {
             Path file = Subject.weightsFile(model, data, weights);
+            Checkpoint checkpoint = Checkpoints.read(file);   // a broken file fails before the data are loaded
             ImageDataset set = data.load(which);
             Network net = Models.create(model.model, new Init(backend, new Rng(common.seed)), set.classes().size());
             if (architecture != null) SearchSpace.rebuild(net, readArchitecture(), new Init(backend, new Rng(common.seed)));
-            Checkpoints.loadInto(net, file);
+            Checkpoints.loadInto(net, checkpoint, Checkpoints.NonFinite.fromEnvironment(), System.err::println);
             BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(batch, model.normalization()),
                     new Rng(common.seed));
             Accuracy acc;
@@ -80,11 +95,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             System.out.println(model.model + " (" + file + ") on " + set.name() + ", device " + backend.name());
             System.out.print(acc.table());
+            RobustnessReport robust = corruptions == null ? null : robustness(net, backend, set, acc, baseline);
             if (json != null) {
                 Map<String, Object> report = acc.toJson(model.model);
                 report.put("weights", file.toString());
                 report.put("dataset", set.name());
-                AtomicFile.writeString(json, Json.writePretty(report));
+                if (robust != null) report.put("corruptions", robust.toJson(baseline, String.valueOf(mceBaseline)));
+                AtomicFile.writeString(json, JsonFormat.writePretty(report));
+                if (robust != null) {
+                    String stem = json.getFileName().toString().replaceFirst("\\.json$", "") + "-corruptions";
+                    AtomicFile.writeString(json.resolveSibling(stem + ".csv"), robust.csv());
+                    RobustnessChart.write(robust, json.resolveSibling(stem));
+                }
             }
         }
         return 0;
@@ -94,9 +116,38 @@ public final class EvaluateCommand implements Callable<Integer> {
     private Genotype readArchitecture() throws IOException {
         if (!Files.isRegularFile(architecture)) throw new IOException("--architecture " + architecture + ": no such file");
         try {
-            return Genotype.fromJson(Reports.JSON.readValue(architecture.toFile(), Map.class));
-        } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException | ClassCastException e) {
+            return Genotype.fromJson(Reports.readObject(Files.readString(architecture), "--architecture " + architecture));
+        } catch (IllegalArgumentException | ClassCastException e) {
             throw new IOException("--architecture " + architecture + ": " + e.getMessage());
         }
+    }
+
+    /** Accuracy per corruption and severity of --corruptions, printed as a table. */
+    private RobustnessReport robustness(Network net, Backend backend, ImageDataset clean, Accuracy acc,
+                                        RobustnessReport baseline) throws IOException {
+        List<ProgressBar> open = new ArrayList<>();
+        RobustnessReport r;
+        try {
+            r = RobustnessEvaluation.run(model.model, net, backend, model.normalization(), batch, common.seed,
+                    corruptions, clean.classes(), acc.accuracy(), set -> {
+                        open.forEach(ProgressBar::close);
+                        open.clear();
+                        ProgressBar bar = new ProgressBar(set.corruption(), set.images().size(), "img");
+                        open.add(bar);
+                        return n -> bar.advance(n, null);
+                    });
+        } finally {
+            open.forEach(ProgressBar::close);
+        }
+        System.out.print(r.table(baseline));
+        return r;
+    }
+
+    static Split parseSplit(String split) {
+        return switch (split) {
+            case "test" -> Split.TEST;
+            case "train" -> Split.TRAIN;
+            default -> throw new IllegalArgumentException("--split " + split + ": expected test or train");
+        };
     }
 }

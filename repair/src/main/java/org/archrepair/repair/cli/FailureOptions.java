@@ -3,6 +3,7 @@ package org.archrepair.repair.cli;
 import org.archrepair.engine.Rng;
 import org.archrepair.kernels.Backend;
 import org.archrepair.models.data.BatchLoader;
+import org.archrepair.models.data.CorruptionFolder;
 import org.archrepair.models.data.ImageDataset;
 import org.archrepair.models.data.Split;
 import org.archrepair.repair.data.FailureSet;
@@ -12,11 +13,13 @@ import org.archrepair.repair.eval.Evaluator;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Where the failures come from and how many (ALGORITHM.md section 2), shared by localize and
- * repair: the model is evaluated on the source set (the test set: scenario 1, accuracy drift), and
- * D_fail is sampled from what it gets wrong, per class, from the run's seed.
+ * repair: the model is evaluated on the source set (scenario 1, accuracy drift: the test set;
+ * scenario 2, robustness: one corruption of it, all severities), and D_fail is sampled from what
+ * it gets wrong, per class, from the run's seed. The scenarios differ in nothing else.
  */
 public final class FailureOptions {
     @Option(names = "--failures-per-class", defaultValue = "100", paramLabel = "N",
@@ -24,31 +27,87 @@ public final class FailureOptions {
                     + "Default: ${DEFAULT-VALUE} (1,000 on CIFAR-10).")
     int perClass;
 
-    /** The model's subject, its data and D_fail; before: its accuracy on the whole source set. */
-    record Prepared(Subject subject, RepairData data, Accuracy sourceAccuracy) {
-    }
+    @Option(names = "--scenario", defaultValue = "clean", paramLabel = "NAME",
+            description = "clean: failures from the test set (accuracy drift); corruption: failures from one corruption "
+                    + "of --corruptions (robustness, all its severities). Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--corruption", paramLabel = "NAME", description = "With --scenario corruption: which corruption "
+            + "(gaussian_noise, fog, contrast, ...).")
+    String corruption;
+
+    @Option(names = "--corruptions", paramLabel = "DIR", description = "With --scenario corruption: a folder in the "
+            + "CIFAR-10-C layout (made by archrepair corrupt, or the published files).")
+    Path corruptions;
 
     /**
-     * Load train and test sets, evaluate subject on the test set, sample D_fail, and make
-     * RepairData with trainImages images of D_t (all when <= 0).
+     * The model's subject, its data and D_fail; sourceAccuracy: the model on the whole source set;
+     * clean: the clean test set (the source itself in the clean scenario) and the model's accuracy on it.
      */
-    Prepared prepare(Subject subject, DataOptions dataOptions, ModelOptions model, Backend backend, long seed,
-                     int trainImages) throws IOException {
-        ImageDataset train = dataOptions.load(Split.TRAIN), source = dataOptions.load(Split.TEST);
-        Accuracy acc = evaluate(subject, source, model, backend);
-        return new Prepared(subject, sample(train, source, acc, seed, trainImages, subject.net().name()), acc);
-    }
+    record Prepared(Subject subject, RepairData data, Accuracy sourceAccuracy, ImageDataset clean, Accuracy cleanAccuracy) {
+        boolean corrupted() {
+            return data.source() != clean;
+        }
 
-    /** The model on the whole source set. */
-    static Accuracy evaluate(Subject subject, ImageDataset source, ModelOptions model, Backend backend) {
-        BatchLoader loader = new BatchLoader(source, BatchLoader.Config.eval(256, model.normalization()), new Rng(0));
-        try (ProgressBar bar = new ProgressBar("evaluate " + subject.net().name() + " on " + source.name(), source.size(), "img")) {
-            return Evaluator.evaluate(subject.net(), loader, backend, n -> bar.advance(n, null));
+        Sources sources() {
+            return new Sources(data.trainSet(), clean, data.source());
         }
     }
 
-    /** D_fail sampled from what acc gets wrong, with the seed, and the repair data around it. */
-    RepairData sample(ImageDataset train, ImageDataset source, Accuracy acc, long seed, int trainImages, String model) {
+    /**
+     * The training set, the clean test set and the source of the failures (the clean test set, or
+     * one corruption of it): what a scenario reads, checked against --scenario.
+     */
+    record Sources(ImageDataset train, ImageDataset clean, ImageDataset source) {
+        boolean corrupted() {
+            return source != clean;
+        }
+    }
+
+    /**
+     * Load the training set and the source of the failures (the test set, or a corruption of it),
+     * evaluate subject on it, sample D_fail, and make RepairData with trainImages images of D_t
+     * (all when <= 0).
+     */
+    Prepared prepare(Subject subject, DataOptions dataOptions, Backend backend, long seed, int trainImages)
+            throws IOException {
+        Sources s = load(dataOptions);
+        Accuracy acc = evaluate(subject, backend, s.source(), seed);
+        Accuracy cleanAcc = s.corrupted() ? evaluate(subject, backend, s.clean(), seed) : acc;
+        return new Prepared(subject, sample(s, acc, seed, trainImages, subject.net().name()), acc, s.clean(), cleanAcc);
+    }
+
+    /** The sets of --scenario: train, clean test set and the source of the failures. */
+    Sources load(DataOptions dataOptions) throws IOException {
+        checkScenario();
+        ImageDataset train = dataOptions.load(Split.TRAIN), clean = dataOptions.load(Split.TEST);
+        ImageDataset source = corruption == null ? clean
+                : CorruptionFolder.load(corruptions, corruption, clean.classes()).images();
+        return new Sources(train, clean, source);
+    }
+
+    /** --scenario, --corruption and --corruptions agree (before anything slow is read). */
+    void checkScenario() {
+        switch (scenario) {
+            case "clean" -> {
+                if (corruption != null || corruptions != null)
+                    throw new IllegalArgumentException("--corruption and --corruptions need --scenario corruption");
+            }
+            case "corruption" -> {
+                if (corruption == null || corruptions == null)
+                    throw new IllegalArgumentException("--scenario corruption needs --corruption NAME and --corruptions DIR "
+                            + "(make one with archrepair corrupt)");
+            }
+            default -> throw new IllegalArgumentException("--scenario " + scenario + ": expected clean or corruption");
+        }
+    }
+
+    /**
+     * D_fail sampled with the seed from what acc (model's accuracy on the whole source set) gets
+     * wrong, and the repair data around it with trainImages images of D_t.
+     */
+    RepairData sample(Sources s, Accuracy acc, long seed, int trainImages, String model) {
+        ImageDataset source = s.source();
         Rng root = new Rng(seed);
         FailureSet failures = FailureSet.sample(source, acc.predictions(), perClass, root.fork("failures"));
         if (failures.size() == 0)
@@ -56,7 +115,15 @@ public final class FailureOptions {
                     + " correctly: there are no failures to repair");
         System.err.printf("D_fail: %d failures of %s (%d per class asked), from %d the model makes (accuracy %.2f%%)%n",
                 failures.size(), source.name(), perClass, acc.total() - acc.correct(), 100 * acc.accuracy());
-        for (String s : failures.shortfalls(source.classes())) System.err.println("  " + s);
-        return RepairData.of(train, source, failures, trainImages, root.fork("repair-data"));
+        for (String line : failures.shortfalls(source.classes())) System.err.println("  " + line);
+        return RepairData.of(s.train(), source, failures, trainImages, root.fork("repair-data"));
+    }
+
+    /** The accuracy of subject on a data set, with a progress bar. */
+    static Accuracy evaluate(Subject subject, Backend backend, ImageDataset set, long seed) {
+        BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(256, subject.normalization()), new Rng(seed));
+        try (ProgressBar bar = new ProgressBar("evaluate " + subject.net().name() + " on " + set.name(), set.size(), "img")) {
+            return Evaluator.evaluate(subject.net(), loader, backend, n -> bar.advance(n, null));
+        }
     }
 }

@@ -4,10 +4,8 @@ import org.archrepair.engine.Rng;
 import org.archrepair.engine.io.Safetensors;
 import org.archrepair.engine.nn.StateDicts;
 import org.archrepair.kernels.Backend;
-import org.archrepair.models.data.BatchLoader;
 import org.archrepair.repair.data.RepairData;
 import org.archrepair.repair.eval.Accuracy;
-import org.archrepair.repair.eval.Evaluator;
 import org.archrepair.repair.localize.Localization;
 import org.archrepair.repair.localize.LocalizationReport;
 import org.archrepair.repair.localize.Localizer;
@@ -37,17 +35,20 @@ final class MethodRun {
     private MethodRun() {
     }
 
-    /** What a run measured. */
-    record Result(RepairReport.Accuracies accuracies, Outcome outcome, Map<String, Double> seconds) {
+    /** What a run measured; robustness: scenario 2's further sets, name -> {before, after} (empty in scenario 1). */
+    record Result(RepairReport.Accuracies accuracies, Outcome outcome, Map<String, Double> seconds,
+                  Map<String, double[]> robustness) {
     }
 
     /**
      * Repair subject by method into out (resuming its checkpoint when resume); before: the model
-     * on the whole source set; settings: what the report records (its JSON is the run's fingerprint).
+     * on the whole source set; robust: scenario 2's further sets, measured again after the repair;
+     * settings: what the report records (its JSON is the run's fingerprint).
      */
-    static Result run(Subject subject, Backend backend, RepairData d, Accuracy before, Localization loc, RepairMethod m,
-                      Budget b, long seed, Path out, boolean resume, Map<String, Object> settings,
-                      RepairContext.Listener listener, double localizationSeconds) throws IOException {
+    static Result run(Subject subject, Backend backend, RepairData d, Accuracy before, Robustness robust,
+                      Localization loc, RepairMethod m, Budget b, long seed, Path out, boolean resume,
+                      Map<String, Object> settings, RepairContext.Listener listener, double localizationSeconds)
+            throws IOException {
         Map<String, Double> seconds = new LinkedHashMap<>();
         seconds.put("localization", localizationSeconds);
         RepairContext ctx = new RepairContext(subject.net(), backend, d, d.split(), subject.normalization(), loc, b, seed,
@@ -59,13 +60,38 @@ final class MethodRun {
         Outcome o = m.repair(ctx);
         seconds.put("search", o.searchSeconds());
         seconds.put("finetune", o.fineTuneSeconds());
-        var acc = new RepairReport.Accuracies(before, evaluate(subject, backend, d), d.heldOutIndices(),
-                d.failureSet().indices());
+        var acc = new RepairReport.Accuracies(before, FailureOptions.evaluate(subject, backend, d.source(), seed),
+                d.heldOutIndices(), d.failureSet().indices());
         Safetensors.write(out.resolve("model.safetensors"), StateDicts.toHost(subject.net()),
                 Map.of("model", subject.net().name(), "method", m.name(), "seed", Long.toString(seed),
                         "architecture", o.genotype() == null ? "" : "architecture.json"));
-        RepairReport.write(out, settings, acc, o, specs, seconds);
-        return new Result(acc, o, seconds);
+        Map<String, double[]> robustness = robust.after(subject, backend, seed);
+        RepairReport.write(out, settings, acc, o, specs, seconds, robustness);
+        return new Result(acc, o, seconds, robustness);
+    }
+
+    /**
+     * What the report of method's run records (its JSON is the run's fingerprint: a resume with
+     * other settings is refused): the subject, the method and its own options, the scenario, the
+     * localization's, the budget, the seed and the data.
+     */
+    static Map<String, Object> settings(Subject s, String method, FailureOptions f, ArchRepairOptions arch,
+                                        BaselineOptions baselines, int topK, int spectrumImages, Budget b, long seed,
+                                        RepairData d) {
+        Map<String, Object> m = new LinkedHashMap<>(s.toJson());
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("method", method);
+        run.put("scenario", f.scenario);
+        if (f.corruption != null) run.put("corruption", f.corruption);
+        if (!Methods.BASELINES.contains(method)) arch.putJson(run);
+        run.putAll(baselines.toJson(method));
+        run.put("top_k", topK);
+        run.put("spectrum_images", spectrumImages);
+        run.put("budget", b.toJson());
+        run.put("seed", seed);
+        m.put("settings", run);
+        m.put("data", d.toJson());
+        return m;
     }
 
     /**
@@ -83,13 +109,5 @@ final class MethodRun {
         LocalizationReport.write(loc, provenance, dir);
         System.err.println("localized: " + loc.chosen() + " (S alone: " + loc.spectrumChoice() + ")");
         return loc;
-    }
-
-    /** The repaired model on the whole source set (held-out part and failures are subsets of it). */
-    private static Accuracy evaluate(Subject s, Backend backend, RepairData d) {
-        BatchLoader loader = new BatchLoader(d.source(), BatchLoader.Config.eval(256, s.normalization()), new Rng(0));
-        try (ProgressBar bar = new ProgressBar("evaluate the repaired model on " + d.source().name(), d.source().size(), "img")) {
-            return Evaluator.evaluate(s.net(), loader, backend, n -> bar.advance(n, null));
-        }
     }
 }

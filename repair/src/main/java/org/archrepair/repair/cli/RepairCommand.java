@@ -15,15 +15,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** archrepair repair: localize, then repair by ArchRepair, a weight-only level or a published method, and report. */
 @Command(name = "repair", mixinStandardHelpOptions = true,
-        description = "Repair a model on its failures: sample D_fail from the test set, localize the most vulnerable "
-                + "block, then ArchRepair (relax the block, search architecture and weights, discretize, fine-tune), a "
+        description = "Repair a model on its failures: sample D_fail from the test set (or a corruption of it), localize "
+                + "the most vulnerable block, then ArchRepair (relax the block, search architecture and weights, discretize, fine-tune), a "
                 + "weight-only repair of a neuron, layer, block or the whole network, or one of the six published methods "
                 + "(MODE, Apricot, Arachne, SENSEI, Few-Shot guided mix, DeepRepair), with the same data and budget. "
                 + "Writes report.json/.md, model.safetensors and (ArchRepair) architecture.json, genotype.svg/.dot and "
@@ -52,6 +51,8 @@ public final class RepairCommand implements Callable<Integer> {
     ArchRepairOptions arch;
     @Mixin
     BaselineOptions baselines;
+    @Mixin
+    EvaluateOnOptions evaluateOn;
     @Option(names = "--spectrum-images", defaultValue = "10000", paramLabel = "N",
             description = "Training images added to D_fail for the localization spectra. Default: ${DEFAULT-VALUE}.")
     int spectrumImages;
@@ -69,14 +70,17 @@ public final class RepairCommand implements Callable<Integer> {
         model.name();
         try (Backend backend = common.openBackend(); Progress progress = new Progress()) {
             Subject subject = Subject.load(model, Subject.weightsFile(model, data, weights), 10, backend, common.seed);
-            FailureOptions.Prepared p = failures.prepare(subject, data, model, backend, common.seed, b.trainImages());
+            FailureOptions.Prepared p = failures.prepare(subject, data, backend, common.seed, b.trainImages());
             RepairData d = p.data();
             long t0 = System.nanoTime();
             Localization loc = MethodRun.localize(subject, backend, d, spectrumImages, topK, common.seed,
                     out.resolve("localization"));
             double localizationSeconds = (System.nanoTime() - t0) / 1e9;
-            MethodRun.Result r = MethodRun.run(subject, backend, d, p.sourceAccuracy(), loc, m, b, common.seed, out, resume,
-                    settings(subject, b, d), progress, localizationSeconds);
+            Robustness robust = evaluateOn.before(subject, backend, failures, p.sources(), p.cleanAccuracy(), common.seed);
+            Map<String, Object> settings = MethodRun.settings(subject, method, failures, arch, baselines, topK,
+                    spectrumImages, b, common.seed, d);
+            MethodRun.Result r = MethodRun.run(subject, backend, d, p.sourceAccuracy(), robust, loc, m, b, common.seed, out,
+                    resume, settings, progress, localizationSeconds);
             summary(subject, r.accuracies(), r.outcome(), r.seconds());
         }
         return 0;
@@ -85,7 +89,7 @@ public final class RepairCommand implements Callable<Integer> {
     private void summary(Subject subject, RepairReport.Accuracies acc, Outcome o, Map<String, Double> seconds) {
         Accuracy before = acc.beforeAll().subset(acc.heldOut()), after = acc.afterAll().subset(acc.heldOut());
         System.out.printf(Locale.ROOT, "%s repaired by %s (%s): accuracy on D_v \\ D_fail %.2f%% -> %.2f%% (%+.2f points); "
-                        + "whole test set %.2f%% -> %.2f%%%n", subject.net().name(), o.method(), o.target(),
+                        + "whole source set %.2f%% -> %.2f%%%n", subject.net().name(), o.method(), o.target(),
                 100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy()),
                 100 * acc.beforeAll().accuracy(), 100 * acc.afterAll().accuracy());
         if (o.genotype() != null) System.out.println("genotype: " + o.genotype());
@@ -95,21 +99,6 @@ public final class RepairCommand implements Callable<Integer> {
 
     private RepairMethod method() {
         return Methods.create(method, arch, baselines);
-    }
-
-    private Map<String, Object> settings(Subject s, Budget b, RepairData d) {
-        Map<String, Object> m = new LinkedHashMap<>(s.toJson());
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("method", method);
-        arch.putJson(run);
-        run.putAll(baselines.toJson(method));
-        run.put("top_k", topK);
-        run.put("spectrum_images", spectrumImages);
-        run.put("budget", b.toJson());
-        run.put("seed", common.seed);
-        m.put("settings", run);
-        m.put("data", d.toJson());
-        return m;
     }
 
     /** One progress bar per epoch with loss, accuracy (and alpha entropy while searching); a line per epoch. */

@@ -19,53 +19,58 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** Predictions and labels for every example of the loader's dataset; progress gets the batch sizes. */
+    /**
+     * Predictions and labels for every example of the loader's dataset; progress gets the batch
+     * sizes. The predictions stay on the device (argmax per row, written at the batch's place in the
+     * epoch) and come back in one read at the end.
+     */
     public static Accuracy evaluate(Network net, BatchLoader loader, Backend backend, IntConsumer progress) {
         int n = loader.dataset().size();
-        int[] labels = new int[n], predictions = new int[n];
+        Tensor onDevice = Tensor.ofInts(backend, new int[n], n);          // predictions in epoch order
         Runnable modes = net.snapshotModes();
         net.eval();
+        int at = 0;
         try (var ignored = Autograd.noGrad(); BatchStream batches = loader.epoch(0)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
-                float[] logits = net.forward(Tensor.of(backend, b.images(), b.shape())).toFloatArray();
-                int classes = logits.length / b.size();
-                for (int i = 0; i < b.size(); i++) {
-                    predictions[b.indices()[i]] = argmax(logits, i * classes, classes);
-                    labels[b.indices()[i]] = b.labels()[i];
-                }
+                Ops.argmaxRows(net.forward(Tensor.of(backend, b.images(), b.shape())), onDevice, at);
+                at += b.size();
                 progress.accept(b.size());
             }
         } finally {
             modes.run();
         }
-        return new Accuracy(loader.dataset().classes(), labels, predictions);
+        int[] inOrder = onDevice.toIntArray(), order = loader.order(0), predictions = new int[n];
+        for (int i = 0; i < n; i++) predictions[order[i]] = inOrder[i];
+        return new Accuracy(loader.dataset().classes(), loader.dataset().labels(), predictions);
     }
 
     /** Mean cross-entropy and accuracy of a data set. */
     public record Score(double loss, double accuracy, int size) {
     }
 
-    /** Mean loss and accuracy over the loader's data set, in eval mode, without a graph (the mode is restored). */
+    /**
+     * Mean loss and accuracy over the loader's data set, in eval mode, without a graph (the modes are
+     * restored); both are summed on the device and read once.
+     */
     public static Score score(Network net, BatchLoader loader, Backend backend) {
-        double lossSum = 0;
-        int correct = 0, n = 0;
+        Tensor lossSum = Tensor.zeros(backend, 1), correct = Tensor.ofInts(backend, new int[1], 1);
+        int n = 0;
         Runnable modes = net.snapshotModes();
         net.eval();
         try (var ignored = Autograd.noGrad(); BatchStream batches = loader.epoch(0)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 Tensor logits = net.forward(Tensor.of(backend, b.images(), b.shape()));
-                lossSum += (double) Ops.crossEntropy(logits, Tensor.ofInts(backend, b.labels(), b.size())).item() * b.size();
-                float[] l = logits.toFloatArray();
-                int classes = l.length / b.size();
-                for (int i = 0; i < b.size(); i++) if (argmax(l, i * classes, classes) == b.labels()[i]) correct++;
+                Tensor labels = Tensor.ofInts(backend, b.labels(), b.size());
+                lossSum = Ops.add(lossSum, Ops.affine(Ops.crossEntropy(logits, labels), b.size(), 0f).reshape(1));
+                Ops.accumulateCorrect(logits, labels, correct);
                 n += b.size();
             }
         } finally {
             modes.run();
         }
-        return new Score(lossSum / n, (double) correct / n, n);
+        return new Score(lossSum.item() / n, (double) correct.toIntArray()[0] / n, n);
     }
 
     /** Index of the largest of v[from .. from + count), the first one on ties. */

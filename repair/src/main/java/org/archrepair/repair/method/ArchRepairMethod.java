@@ -56,7 +56,7 @@ public final class ArchRepairMethod implements RepairMethod {
             searched = Search.run(ctx, s, unrolled, saved, Map.of());
             g = s.genotype();
         } else {                                   // the search is done: its results are in the checkpoint
-            g = Genotype.fromJson(Reports.JSON.readValue(saved.meta().get("genotype"), Map.class));
+            g = Genotype.fromJson(Reports.readObject(saved.meta().getOrDefault("genotype", ""), RunCheckpoint.FILE + " genotype"));
             searched = new Search.Result(saved.history().stream().filter(h -> h.phase().equals(Search.PHASE)).toList(),
                     Search.readAlphas(saved.meta().getOrDefault("alpha_history", "[]")));
         }

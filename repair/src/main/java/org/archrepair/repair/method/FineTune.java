@@ -95,20 +95,21 @@ final class FineTune {
             sgd.applySchedule(LrSchedule.cosine(maxEpochs, 0), epoch);
             long t0 = System.nanoTime();
             double lossSum = 0;
-            long correct = 0, seen = 0;
+            long seen = 0;
+            step.resetCorrect();
             net.eval();
             what.trainModules().forEach(m -> m.train(true));
             try (BatchStream batches = train.epoch(epoch)) {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
-                    TrainStep.Result r = step.run(ctx.backend(), batch);
-                    NonFiniteLossException.check(r.loss(), PHASE, epoch + 1, batch.index(), ctx.dir().resolve(RunCheckpoint.FILE));
+                    int e = epoch;
+                    TrainStep.Result r = step.run(ctx.backend(), batch, loss -> NonFiniteLossException.check("fine-tuning",
+                            loss, e + 1, batch.index() + 1, RunCheckpoint.lastGood(ctx.dir())));
                     if (what.mask() != null) what.mask().apply();
                     lossSum += (double) r.loss() * r.size();
-                    correct += r.correct();
                     seen += r.size();
                     ctx.listener().batch(PHASE, epoch, maxEpochs, (int) seen, ctx.split().train().size(), r.loss(),
-                            (double) correct / seen, Double.NaN);
+                            (double) step.correct() / seen, Double.NaN);
                 }
             }
             long t1 = System.nanoTime();
@@ -120,8 +121,8 @@ final class FineTune {
                 bestState = StateDicts.toHost(net);
             } else stale++;
             done = stale >= b.patience() || epoch + 1 == maxEpochs;
-            EpochLog log = new EpochLog(PHASE, epoch + 1, sgd.groups().getFirst().lr(), lossSum / seen, (double) correct / seen,
-                    v.loss(), v.accuracy(), Double.NaN, (t1 - t0) / 1e9, 0, valSeconds);
+            EpochLog log = new EpochLog(PHASE, epoch + 1, sgd.groups().getFirst().lr(), lossSum / seen,
+                    (double) step.correct() / seen, v.loss(), v.accuracy(), Double.NaN, (t1 - t0) / 1e9, 0, valSeconds);
             history.add(log);
             Map<String, String> meta = new LinkedHashMap<>(extraMeta);
             meta.put("phase", PHASE);

@@ -57,9 +57,9 @@ final class RunCheckpoint {
         List<EpochLog> history() {
             List<EpochLog> out = new ArrayList<>();
             try {
-                for (Object o : Reports.JSON.readValue(meta.getOrDefault("history", "[]"), List.class))
+                for (Object o : Reports.readList(meta.getOrDefault("history", "[]"), FILE + " history"))
                     out.add(EpochLog.fromJson((Map<?, ?>) o));
-            } catch (IOException | ClassCastException e) {
+            } catch (ClassCastException e) {
                 throw new IllegalArgumentException(FILE + ": unreadable history: " + e.getMessage());
             }
             return out;
@@ -104,6 +104,12 @@ final class RunCheckpoint {
             });
         if (c.best() != null) c.best().forEach((k, v) -> t.put("best/" + k, v));
         Safetensors.write(dir.resolve(FILE), t, meta);
+    }
+
+    /** The checkpoint file in dir if one was written, else null (for a non-finite loss's message). */
+    static Path lastGood(Path dir) {
+        Path file = dir.resolve(FILE);
+        return Files.exists(file) ? file : null;
     }
 
     /** The checkpoint in dir, checked against this run's fingerprint; null when there is none. */

@@ -74,7 +74,8 @@ final class Search {
             net.eval();
             block.train(true);
             double lossSum = 0, weightNs = 0, archNs = 0;
-            long correct = 0, seen = 0;
+            long seen = 0;
+            step.resetCorrect();
             try (BatchStream batches = train.epoch(epoch)) {
                 while (batches.hasNext()) {
                     Batch batch = batches.next();
@@ -82,28 +83,28 @@ final class Search {
                     if (epoch >= b.warmup()) {
                         Batch v = valBatches.batch(epoch, batch.index() % valBatches.batchesPerEpoch());
                         float lv = architect.step(ctx.backend(), v, batch);
-                        NonFiniteLossException.check(lv, PHASE + " (architecture step)", epoch + 1, batch.index(),
-                                ctx.dir().resolve(RunCheckpoint.FILE));
+                        NonFiniteLossException.check("search (architecture step)", lv, epoch + 1, batch.index() + 1,
+                                RunCheckpoint.lastGood(ctx.dir()));
                     }
                     long t1 = System.nanoTime();
                     TrainStep.Result r;
                     try (var ignored = architect.freezeArchitecture()) {
-                        r = step.run(ctx.backend(), batch);
+                        int e = epoch;
+                        r = step.run(ctx.backend(), batch, loss -> NonFiniteLossException.check("search", loss, e + 1,
+                                batch.index() + 1, RunCheckpoint.lastGood(ctx.dir())));
                     }
-                    NonFiniteLossException.check(r.loss(), PHASE, epoch + 1, batch.index(), ctx.dir().resolve(RunCheckpoint.FILE));
                     archNs += t1 - t0;
                     weightNs += System.nanoTime() - t1;
                     lossSum += (double) r.loss() * r.size();
-                    correct += r.correct();
                     seen += r.size();
                     ctx.listener().batch(PHASE, epoch, b.searchEpochs(), (int) seen, ctx.split().train().size(), r.loss(),
-                            (double) correct / seen, space.meanEntropy());
+                            (double) step.correct() / seen, space.meanEntropy());
                 }
             }
             long t2 = System.nanoTime();
             Evaluator.Score v = Evaluator.score(net, val, ctx.backend());
             EpochLog log = new EpochLog(PHASE, epoch + 1, sgd.groups().getFirst().lr(), lossSum / seen,
-                    (double) correct / seen, v.loss(), v.accuracy(), space.meanEntropy(), weightNs / 1e9, archNs / 1e9,
+                    (double) step.correct() / seen, v.loss(), v.accuracy(), space.meanEntropy(), weightNs / 1e9, archNs / 1e9,
                     (System.nanoTime() - t2) / 1e9);
             history.add(log);
             alphas.add(space.edgeWeights());
@@ -124,7 +125,8 @@ final class Search {
     static List<Map<String, float[]>> readAlphas(String json) {
         try {
             List<Map<String, float[]>> out = new ArrayList<>();
-            for (Map<String, List<Number>> epoch : (List<Map<String, List<Number>>>) Reports.JSON.readValue(json, List.class)) {
+            for (Object o : Reports.readList(json, RunCheckpoint.FILE + " alpha history")) {
+                Map<String, List<Number>> epoch = (Map<String, List<Number>>) o;
                 Map<String, float[]> m = new LinkedHashMap<>();
                 epoch.forEach((k, v) -> {
                     float[] f = new float[v.size()];
@@ -134,7 +136,7 @@ final class Search {
                 out.add(m);
             }
             return out;
-        } catch (IOException | ClassCastException e) {
+        } catch (ClassCastException e) {
             throw new IllegalArgumentException(RunCheckpoint.FILE + ": unreadable alpha history: " + e.getMessage());
         }
     }

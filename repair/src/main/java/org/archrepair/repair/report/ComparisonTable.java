@@ -19,11 +19,12 @@ import java.util.stream.Stream;
 /**
  * The table of {@code archrepair compare}, shaped like the paper's Table 4: one row per method
  * (the original model first), accuracy on D_v \ D_fail as mean and sample standard deviation over
- * the seeds that ran, the change against the original on the same seeds, the whole test set,
- * failures fixed, wall time, and one column per extra evaluation set of the scenario. Built from
- * whatever runs of a campaign folder have finished ({@code seed-S/METHOD/report.json}, with
- * {@code wall.json} and {@code evaluations.json} beside it), so it can be rebuilt at any time:
- * table.md, table.csv, table.json and the bar chart table.png / table.svg.
+ * the seeds that ran, the change against the original on the same seeds, the whole source set (the
+ * test set, or the corruption in scenario 2), failures fixed, wall time, and one column per further
+ * set of scenario 2 (the report's "robustness": the clean test set and the --evaluate-on
+ * corruptions). Built from whatever runs of a campaign folder have finished
+ * ({@code seed-S/METHOD/report.json}, with {@code wall.json} beside it), so it can be rebuilt at
+ * any time: table.md, table.csv, table.json and the bar chart table.png / table.svg.
  */
 public final class ComparisonTable {
     /** Display names, in the table's order: the paper's Table 4, then the weight-only levels of its Table 1. */
@@ -49,12 +50,12 @@ public final class ComparisonTable {
     }
 
     /** One finished run: accuracies as fractions, seconds of wall time, extra evaluations by name (before, after). */
-    public record Run(String method, long seed, double before, double after, double testBefore, double testAfter,
+    public record Run(String method, long seed, double before, double after, double sourceBefore, double sourceAfter,
                       int failuresFixed, int failures, double seconds, Map<String, double[]> extra) {
     }
 
     /** A row: the runs of one method (or the original) summarized over seeds. */
-    public record Row(String method, String name, List<Long> seeds, double[] accuracy, double[] change, double[] test,
+    public record Row(String method, String name, List<Long> seeds, double[] accuracy, double[] change, double[] source,
                       double[] fixed, double[] seconds, Map<String, double[]> extra) {
     }
 
@@ -76,21 +77,20 @@ public final class ComparisonTable {
 
     @SuppressWarnings("unchecked")
     private static Run read(Path dir, long seed) throws IOException {
-        Map<String, Object> r = Reports.JSON.readValue(dir.resolve("report.json").toFile(), Map.class);
+        Path file = dir.resolve("report.json");
+        Map<String, Object> r = Reports.readObject(Files.readString(file), file.toString());
         Map<String, Object> before = (Map<String, Object>) r.get("before"), after = (Map<String, Object>) r.get("after"),
-                test = (Map<String, Object>) r.get("test_set"), seconds = (Map<String, Object>) r.get("seconds");
+                source = (Map<String, Object>) r.get("source_set"), seconds = (Map<String, Object>) r.get("seconds");
         double wall = num(seconds.get("search")) + num(seconds.get("finetune"));
         Path w = dir.resolve("wall.json");
-        if (Files.exists(w)) wall = num(Reports.JSON.readValue(w.toFile(), Map.class).get("seconds"));
+        if (Files.exists(w)) wall = num(Reports.readObject(Files.readString(w), w.toString()).get("seconds"));
         Map<String, double[]> extra = new LinkedHashMap<>();
-        Path e = dir.resolve("evaluations.json");
-        if (Files.exists(e))
-            ((Map<String, Map<String, Object>>) Reports.JSON.readValue(e.toFile(), Map.class)).forEach((k, v) ->
-                    extra.put(k, new double[]{num(v.get("before")), num(v.get("after"))}));
+        ((Map<String, Map<String, Object>>) r.getOrDefault("robustness", Map.of())).forEach((k, v) ->
+                extra.put(k, new double[]{num(v.get("before")), num(v.get("after"))}));
         Map<String, Object> data = (Map<String, Object>) r.get("data");
         int failures = ((Number) ((Map<String, Object>) data.get("failures")).get("size")).intValue();
         return new Run(dir.getFileName().toString(), seed, num(before.get("accuracy")), num(after.get("accuracy")),
-                num(test.get("before")), num(test.get("after")), ((Number) r.get("failures_fixed")).intValue(), failures,
+                num(source.get("before")), num(source.get("after")), ((Number) r.get("failures_fixed")).intValue(), failures,
                 wall, extra);
     }
 
@@ -110,7 +110,7 @@ public final class ComparisonTable {
             o.getFirst().extra().keySet().forEach(k -> extra.put(k, stats(o.stream().mapToDouble(r -> r.extra().get(k)[0]).toArray())));
             rows.add(new Row("original", "Original", o.stream().map(Run::seed).toList(),
                     stats(o.stream().mapToDouble(Run::before).toArray()), stats(new double[o.size()]),
-                    stats(o.stream().mapToDouble(Run::testBefore).toArray()), stats(new double[o.size()]),
+                    stats(o.stream().mapToDouble(Run::sourceBefore).toArray()), stats(new double[o.size()]),
                     stats(new double[o.size()]), extra));
         }
         List<String> order = new ArrayList<>(NAMES.keySet());
@@ -123,7 +123,7 @@ public final class ComparisonTable {
             rows.add(new Row(m, NAMES.getOrDefault(m, m), rs.stream().map(Run::seed).toList(),
                     stats(rs.stream().mapToDouble(Run::after).toArray()),
                     stats(rs.stream().mapToDouble(r -> r.after() - r.before()).toArray()),
-                    stats(rs.stream().mapToDouble(Run::testAfter).toArray()),
+                    stats(rs.stream().mapToDouble(Run::sourceAfter).toArray()),
                     stats(rs.stream().mapToDouble(Run::failuresFixed).toArray()),
                     stats(rs.stream().mapToDouble(Run::seconds).toArray()), extra));
         }
@@ -157,14 +157,14 @@ public final class ComparisonTable {
     static String markdown(List<Row> rows, String title) {
         StringBuilder b = new StringBuilder("# ").append(title).append("\n\n");
         List<String> extras = rows.isEmpty() ? List.of() : List.copyOf(rows.getFirst().extra().keySet());
-        b.append("| method | seeds | accuracy on D_v \\ D_fail (%) | change (points) | whole test set (%) | failures fixed |");
+        b.append("| method | seeds | accuracy on D_v \\ D_fail (%) | change (points) | whole source set (%) | failures fixed |");
         for (String e : extras) b.append(' ').append(e).append(" (%) |");
         b.append(" wall time (s) |\n|---|---:|---:|---:|---:|---:|");
         b.append("---:|".repeat(extras.size())).append("---:|\n");
         for (Row r : rows) {
             b.append("| ").append(r.name()).append(" | ").append(r.seeds().size()).append(" | ")
                     .append(pct(r.accuracy())).append(" | ").append(r.method().equals("original") ? "" : points(r.change()))
-                    .append(" | ").append(pct(r.test())).append(" | ")
+                    .append(" | ").append(pct(r.source())).append(" | ")
                     .append(r.method().equals("original") ? "" : fmt(r.fixed(), 1)).append(" |");
             for (String e : extras) b.append(' ').append(pct(r.extra().get(e))).append(" |");
             b.append(' ').append(r.method().equals("original") ? "" : fmt(r.seconds(), 1)).append(" |\n");
@@ -192,13 +192,13 @@ public final class ComparisonTable {
     static String csv(List<Row> rows) {
         List<String> extras = rows.isEmpty() ? List.of() : List.copyOf(rows.getFirst().extra().keySet());
         StringBuilder b = new StringBuilder("method,name,seeds,accuracy_mean,accuracy_sd,change_mean,change_sd,"
-                + "test_mean,test_sd,failures_fixed_mean,seconds_mean");
+                + "source_mean,source_sd,failures_fixed_mean,seconds_mean");
         for (String e : extras) b.append(',').append(e).append("_mean,").append(e).append("_sd");
         b.append('\n');
         for (Row r : rows) {
             b.append(r.method()).append(",\"").append(r.name()).append("\",").append(r.seeds().size());
-            for (double v : new double[]{r.accuracy()[0], r.accuracy()[1], r.change()[0], r.change()[1], r.test()[0],
-                    r.test()[1], r.fixed()[0], r.seconds()[0]})
+            for (double v : new double[]{r.accuracy()[0], r.accuracy()[1], r.change()[0], r.change()[1], r.source()[0],
+                    r.source()[1], r.fixed()[0], r.seconds()[0]})
                 b.append(',').append(Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v));
             for (String e : extras) {
                 double[] s = r.extra().get(e);
@@ -217,7 +217,7 @@ public final class ComparisonTable {
         m.put("seeds", r.seeds());
         m.put("accuracy", stat(r.accuracy()));
         m.put("change", stat(r.change()));
-        m.put("test_set", stat(r.test()));
+        m.put("source_set", stat(r.source()));
         m.put("failures_fixed", stat(r.fixed()));
         m.put("wall_seconds", stat(r.seconds()));
         Map<String, Object> extra = new LinkedHashMap<>();

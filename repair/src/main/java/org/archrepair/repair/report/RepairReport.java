@@ -39,22 +39,32 @@ public final class RepairReport {
     }
 
     /** specs: the cells of the block as built (to mark changed edges), or empty. */
+    /**
+     * robustness: scenario 2's other measurements, name ("clean", a corruption) -> {before, after}
+     * accuracy; empty in scenario 1.
+     */
     public static void write(Path dir, Map<String, Object> settings, Accuracies acc, Outcome outcome,
-                             List<CellSpec> specs, Map<String, Double> phaseSeconds) throws IOException {
+                             List<CellSpec> specs, Map<String, Double> phaseSeconds, Map<String, double[]> robustness)
+            throws IOException {
         Accuracy before = acc.before(), after = acc.after();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("before", accuracy(before));
         json.put("after", accuracy(after));
         json.put("improvement", after.accuracy() - before.accuracy());
         json.put("failures_fixed", acc.afterAll().subset(acc.failures()).correct());
-        json.put("test_set", Map.of("images", acc.beforeAll().total(), "before", acc.beforeAll().accuracy(),
+        json.put("source_set", Map.of("images", acc.beforeAll().total(), "before", acc.beforeAll().accuracy(),
                 "after", acc.afterAll().accuracy()));
         json.putAll(outcome.toJson());
         if (outcome.genotype() != null) json.put("edges_changed", outcome.genotype().changedEdges(specs));
+        if (!robustness.isEmpty()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            robustness.forEach((k, v) -> r.put(k, Map.of("before", v[0], "after", v[1])));
+            json.put("robustness", r);
+        }
         json.put("seconds", phaseSeconds);
         json.putAll(settings);
         Reports.writeJson(dir.resolve("report.json"), json);
-        AtomicFile.writeString(dir.resolve("report.md"), markdown(settings, acc, outcome, specs, phaseSeconds));
+        AtomicFile.writeString(dir.resolve("report.md"), markdown(settings, acc, outcome, specs, phaseSeconds, robustness));
         Genotype g = outcome.genotype();
         if (g != null) {
             Reports.writeJson(dir.resolve("architecture.json"), g.toJson());
@@ -73,12 +83,12 @@ public final class RepairReport {
     }
 
     static String markdown(Map<String, Object> settings, Accuracies acc, Outcome o, List<CellSpec> specs,
-                           Map<String, Double> seconds) {
+                           Map<String, Double> seconds, Map<String, double[]> robustness) {
         Accuracy before = acc.before(), after = acc.after();
         StringBuilder b = new StringBuilder();
         b.append("# Repair of ").append(settings.get("model")).append(" by ").append(o.method()).append("\n\n");
         b.append(String.format(Locale.ROOT, "Accuracy on D_v \\ D_fail (%d images): **%.2f%% -> %.2f%%** (%+.2f points). "
-                        + "Whole test set: %.2f%% -> %.2f%%; failures of D_fail now right: %d of %d.%n%n",
+                        + "Whole source set (D_v, or the corruption in scenario 2): %.2f%% -> %.2f%%; failures of D_fail now right: %d of %d.%n%n",
                 before.total(), 100 * before.accuracy(), 100 * after.accuracy(), 100 * (after.accuracy() - before.accuracy()),
                 100 * acc.beforeAll().accuracy(), 100 * acc.afterAll().accuracy(),
                 acc.afterAll().subset(acc.failures()).correct(), acc.failures().length));
@@ -86,6 +96,12 @@ public final class RepairReport {
         if (o.genotype() != null)
             b.append("Genotype (").append(o.genotype().changedEdges(specs)).append(" edges differ from the raw block): `")
                     .append(o.genotype()).append("`\n\n");
+        if (!robustness.isEmpty()) {
+            b.append("| also measured | before | after |\n|---|---:|---:|\n");
+            robustness.forEach((k, v) -> b.append(String.format(Locale.ROOT, "| %s | %.2f%% | %.2f%% |%n", k, 100 * v[0],
+                    100 * v[1])));
+            b.append('\n');
+        }
         b.append("| class | before | after |\n|---|---:|---:|\n");
         int[][] cb = before.confusion(), ca = after.confusion();
         for (int c = 0; c < before.classes().size(); c++) {

@@ -1,5 +1,8 @@
 package org.archrepair.repair.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +22,43 @@ public record EpochRecord(int epoch, double lr, double trainLoss, double trainAc
         return m;
     }
 
-    static EpochRecord fromJson(Map<?, ?> m) {
-        return new EpochRecord(((Number) m.get("epoch")).intValue(), num(m, "lr"), num(m, "train_loss"),
-                num(m, "train_accuracy"), num(m, "test_accuracy"), num(m, "seconds"));
+    /** One record as toJson wrote it; an IllegalArgumentException names the field at fault. */
+    static EpochRecord fromJson(JsonNode m) {
+        if (!m.isObject()) throw new IllegalArgumentException("is " + preview(m) + ", not an object");
+        JsonNode e = m.get("epoch");
+        if (e == null || !e.isIntegralNumber() || !e.canConvertToInt() || e.intValue() < 1)
+            throw new IllegalArgumentException("'epoch' is " + preview(e) + ", expected a whole number >= 1");
+        return new EpochRecord(e.intValue(), number(m, "lr", false), number(m, "train_loss", false),
+                number(m, "train_accuracy", true), number(m, "test_accuracy", true), number(m, "seconds", false));
     }
 
-    private static double num(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        if (!(v instanceof Number n)) throw new IllegalArgumentException("history entry lacks '" + key + "'");
-        return n.doubleValue();
+    private static double number(JsonNode m, String key, boolean fraction) {
+        JsonNode v = m.get(key);
+        if (v == null || !v.isNumber() || !Double.isFinite(v.doubleValue()) || fraction && (v.doubleValue() < 0
+                || v.doubleValue() > 1))
+            throw new IllegalArgumentException("'" + key + "' is " + preview(v) + ", expected a finite number"
+                    + (fraction ? " in [0, 1]" : ""));
+        return v.doubleValue();
     }
 
-    static List<EpochRecord> listFromJson(Object json) {
-        if (!(json instanceof List<?> l)) throw new IllegalArgumentException("history is not a list");
-        return l.stream().map(e -> fromJson((Map<?, ?>) e)).toList();
+    /** A value for a message: its JSON, cut at 40 characters; "missing" for none. */
+    static String preview(JsonNode v) {
+        if (v == null) return "missing";
+        String s = v.toString();
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    /** The records of a history list, each checked; an IllegalArgumentException names the entry and field. */
+    static List<EpochRecord> listFromJson(JsonNode json) {
+        if (!json.isArray()) throw new IllegalArgumentException("history is not a list");
+        List<EpochRecord> out = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            try {
+                out.add(fromJson(json.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("history entry " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 }

@@ -8,7 +8,6 @@ import org.archrepair.engine.nn.Module;
 import org.archrepair.engine.optim.Optimizer;
 import org.archrepair.kernels.Backend;
 import org.archrepair.models.data.Batch;
-import org.archrepair.repair.eval.Evaluator;
 
 import java.util.List;
 
@@ -20,14 +19,15 @@ import java.util.List;
  * which tensors are frozen.
  */
 public final class TrainStep {
-    /** The batch's mean loss and how many of its examples the logits got right (before the step). */
-    public record Result(float loss, int correct, int size) {
+    /** The batch's mean loss (read for progress: the step's one host read) and its size. */
+    public record Result(float loss, int size) {
     }
 
     private final Module model;
     private final List<Tensor> trainable;
     private final Optimizer optimizer;
     private final double clipNorm;
+    private Tensor correct;                    // int32 (1) on the device: right predictions since the last reset
 
     /** clipNorm: joint gradient norm limit, 0 for none. */
     public TrainStep(Module model, List<Tensor> trainable, Optimizer optimizer, double clipNorm) {
@@ -38,22 +38,42 @@ public final class TrainStep {
         this.clipNorm = clipNorm;
     }
 
-    public Result run(Backend backend, Batch b) {
+    /** Checks a step's loss before its gradients reach the weights (see {@link NonFiniteLossException#check}). */
+    @FunctionalInterface
+    public interface LossGuard {
+        void check(float loss);
+    }
+
+    /**
+     * One step on batch b; guard sees the loss (the step's one host read) before the optimizer
+     * moves anything. The count of right predictions (before the step) accumulates on the device;
+     * gradient clipping happens there too.
+     */
+    public Result run(Backend backend, Batch b, LossGuard guard) {
         Tensor logits = model.forward(Tensor.of(backend, b.images(), b.shape()));
-        Tensor loss = Ops.crossEntropy(logits, Tensor.ofInts(backend, b.labels(), b.size()));
+        Tensor labels = Tensor.ofInts(backend, b.labels(), b.size());
+        Tensor loss = Ops.crossEntropy(logits, labels);
+        float value = loss.item();
+        guard.check(value);
         Gradients g = Autograd.grad(loss, trainable);
-        if (clipNorm > 0) g.clipNorm(trainable, clipNorm);
+        if (clipNorm > 0) g.clipNormOnDevice(trainable, (float) clipNorm);
         optimizer.step(g);
-        return new Result(loss.item(), countCorrect(logits.toFloatArray(), b.labels()), b.size());
+        if (correct == null) correct = Tensor.ofInts(backend, new int[1], 1);
+        Ops.accumulateCorrect(logits, labels, correct);
+        return new Result(value, b.size());
+    }
+
+    /** Right predictions of the steps since the last {@link #resetCorrect} (one host read). */
+    public int correct() {
+        return correct == null ? 0 : correct.toIntArray()[0];
+    }
+
+    /** Start counting right predictions anew (at an epoch's start). */
+    public void resetCorrect() {
+        correct = null;
     }
 
     public Optimizer optimizer() {
         return optimizer;
-    }
-
-    static int countCorrect(float[] logits, int[] labels) {
-        int classes = logits.length / labels.length, correct = 0;
-        for (int i = 0; i < labels.length; i++) if (Evaluator.argmax(logits, i * classes, classes) == labels[i]) correct++;
-        return correct;
     }
 }

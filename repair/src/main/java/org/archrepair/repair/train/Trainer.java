@@ -4,7 +4,7 @@ import org.archrepair.engine.Rng;
 import org.archrepair.engine.Tensor;
 import org.archrepair.engine.io.AtomicFile;
 import org.archrepair.engine.io.HostArray;
-import org.archrepair.engine.io.Json;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.engine.io.Safetensors;
 import org.archrepair.engine.nn.StateDicts;
 import org.archrepair.engine.optim.LrSchedule;
@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,8 @@ import java.util.Map;
  * (for the same thread count).
  */
 public final class Trainer {
-    private static final String MOMENTUM = "optimizer.momentum.";
-    private static final String FORMAT = "archrepair-train-state/1";
+    static final String MOMENTUM = "optimizer.momentum.";
+    static final String FORMAT = "archrepair-train-state/1";
 
     /** Progress callbacks: after each batch, after each epoch. */
     public interface Listener {
@@ -101,20 +102,20 @@ public final class Trainer {
         net.train(true);
         TrainStep step = new TrainStep(net, net.parameters(), sgd, config.clipNorm());
         double lossSum = 0;
-        long seen = 0, correct = 0;
+        long seen = 0;
         try (BatchStream batches = trainLoader.epoch(epoch)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
-                TrainStep.Result r = step.run(backend, b);
+                TrainStep.Result r = step.run(backend, b, loss -> NonFiniteLossException.check("training", loss,
+                        epoch + 1, b.index() + 1, epoch > 0 ? resumeFile : null));
                 lossSum += (double) r.loss() * b.size();
                 seen += b.size();
-                correct += r.correct();
                 listener.batch(epoch, b.index(), batches.size(), b.size(), r.loss());
             }
         }
         Accuracy test = Evaluator.evaluate(net, testLoader, backend, n -> { });
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new EpochRecord(epoch + 1, sgd.groups().get(0).lr(), lossSum / seen, (double) correct / seen,
+        return new EpochRecord(epoch + 1, sgd.groups().get(0).lr(), lossSum / seen, (double) step.correct() / seen,
                 test.accuracy(), seconds);
     }
 
@@ -131,51 +132,37 @@ public final class Trainer {
         meta.put("format", FORMAT);
         meta.put("model", config.model());
         meta.put("epoch", Integer.toString(epochsDone));
-        meta.put("config", Json.write(config.toJson()));
+        meta.put("config", JsonFormat.write(config.toJson()));
         meta.put("data", data);
-        meta.put("history", Json.write(history.stream().map(EpochRecord::toJson).toList()));
+        meta.put("history", JsonFormat.write(history.stream().map(EpochRecord::toJson).toList()));
         // Weights first: killed between the two writes, a resume redoes one epoch (same bits) and
         // rewrites them, instead of finding the resume file done and the weights an epoch behind.
         Safetensors.write(out, state, Map.of("model", config.model(), "epoch", Integer.toString(epochsDone),
                 "seed", Long.toString(config.seed()), "test_accuracy", Double.toString(last.testAccuracy())));
         Safetensors.write(resumeFile, full, meta);
         AtomicFile.writeString(sibling(out, ".history.json"),
-                Json.writePretty(history.stream().map(EpochRecord::toJson).toList()));
+                JsonFormat.writePretty(history.stream().map(EpochRecord::toJson).toList()));
         LearningCurve.write(history, config.model() + " on " + data + ", seed " + config.seed(),
                 sibling(out, ".curve.png"));
     }
 
-    /** Load weights, momentum and history from the resume file; returns the number of epochs done. */
+    /** Load weights, momentum and history from the resume file, checked ({@link ResumeFile}); returns the epochs done. */
     private int restore() throws IOException {
         if (!Files.exists(resumeFile))
             throw new IOException("--resume: no resume file " + resumeFile + " (it is written after each epoch)");
-        Safetensors.Contents c = Safetensors.read(resumeFile);
-        Map<String, String> meta = c.metadata();
-        if (!FORMAT.equals(meta.get("format")))
-            throw new IOException(resumeFile + " is not a training state (format " + meta.get("format") + ")");
-        Object saved = Json.parse(meta.getOrDefault("config", "{}"));
-        Object now = Json.parse(Json.write(config.toJson()));
-        if (!saved.equals(now))
-            throw new IOException("--resume: " + resumeFile + " was trained with " + meta.get("config")
-                    + ", this run asks for " + Json.write(config.toJson()));
-        if (!data.equals(meta.get("data")))
-            throw new IOException("--resume: " + resumeFile + " was trained on " + meta.get("data")
-                    + ", this run on " + data);
-        Map<String, HostArray> weights = new LinkedHashMap<>(c.tensors());
-        Map<String, HostArray> momentum = new LinkedHashMap<>();
-        weights.keySet().removeIf(k -> {
-            if (!k.startsWith(MOMENTUM)) return false;
-            momentum.put(k.substring(MOMENTUM.length()), c.tensors().get(k));
-            return true;
-        });
-        StateDicts.load(net, weights, true);
+        ResumeFile r = ResumeFile.read(resumeFile, JsonFormat.write(config.toJson()), data, config.epochs());
+        StateDicts.Report fit = StateDicts.check(net, r.weights());
+        if (!fit.clean()) throw new IOException("--resume: " + resumeFile + " does not fit the model: " + fit);
         Map<String, Tensor> params = net.namedParameters();
-        momentum.forEach((name, m) -> {
-            Tensor p = params.get(name);
-            if (p == null) throw new IllegalArgumentException(resumeFile + ": momentum for unknown parameter " + name);
-            sgd.setMomentum(p, m.data());
-        });
-        history.addAll(EpochRecord.listFromJson(Json.parse(meta.getOrDefault("history", "[]"))));
-        return Integer.parseInt(meta.get("epoch"));
+        for (Map.Entry<String, HostArray> m : r.momentum().entrySet()) {
+            Tensor p = params.get(m.getKey());
+            if (p == null || !Arrays.equals(p.shape(), m.getValue().shape()))
+                throw new IOException("--resume: " + resumeFile + ": momentum for " + (p == null ? "unknown parameter "
+                        : "a parameter of another shape, ") + m.getKey() + " " + m.getValue().shapeString());
+        }
+        StateDicts.load(net, r.weights(), true);
+        r.momentum().forEach((name, m) -> sgd.setMomentum(params.get(name), m.data()));
+        history.addAll(r.history());
+        return r.epochsDone();
     }
 }

@@ -1,6 +1,7 @@
 package org.archrepair.repair.cli;
 
-import org.archrepair.engine.io.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.archrepair.engine.io.JsonFormat;
 import org.archrepair.repair.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -63,11 +63,11 @@ class CommandLineTest {
         Run r = run("evaluate", "--model", "resnet20", "--weights", weights.toString(), "--data", cifar.toString(),
                 "--json", json.toString());
         assertEquals(0, r.code(), r.err());
-        Map<?, ?> report = (Map<?, ?>) Json.parse(Files.readString(json));
-        assertEquals("resnet20", report.get("model"));
-        assertEquals(10000L, report.get("total"));
-        assertEquals(9173L, report.get("correct"));
-        assertEquals(0.9173, (Double) report.get("accuracy"), 1e-12);
-        assertEquals(10, ((Map<?, ?>) report.get("per_class")).size());
+        JsonNode report = JsonFormat.read(Files.readString(json));
+        assertEquals("resnet20", report.get("model").textValue());
+        assertEquals(10000L, report.get("total").longValue());
+        assertEquals(9173L, report.get("correct").longValue());
+        assertEquals(0.9173, report.get("accuracy").doubleValue(), 1e-12);
+        assertEquals(10, report.get("per_class").size());
     }
 }

@@ -46,7 +46,7 @@ class RepairCommandTest {
         StringWriter err = new StringWriter();
         Path out = dir.resolve("loc");
         assertEquals(0, run(err, concat("localize", subject("--out", out.toString()))), err.toString());
-        Map<?, ?> json = Reports.JSON.readValue(out.resolve("localization.json").toFile(), Map.class);
+        Map<?, ?> json = Reports.readObject(Files.readString(out.resolve("localization.json")), "test");
         Map<?, ?> loc = (Map<?, ?>) json.get("localization");
         assertTrue(List.of("layer1", "layer2", "layer3").contains(loc.get("chosen")), String.valueOf(loc.get("chosen")));
         assertEquals(672, ((List<?>) loc.get("neurons")).size());
@@ -64,7 +64,7 @@ class RepairCommandTest {
         int code = run(err, concat("repair", subject("--out", out.toString(), "--train-images", "256", "--search-epochs", "2",
                 "--warmup", "1", "--finetune-epochs", "1", "--partial-channels", "2", "--block", "layer3")));
         assertEquals(0, code, err.toString());
-        Map<?, ?> report = Reports.JSON.readValue(out.resolve("report.json").toFile(), Map.class);
+        Map<?, ?> report = Reports.readObject(Files.readString(out.resolve("report.json")), "test");
         double before = ((Number) ((Map<?, ?>) report.get("before")).get("accuracy")).doubleValue();
         double after = ((Number) ((Map<?, ?>) report.get("after")).get("accuracy")).doubleValue();
         assertTrue(before > 0.9 && before <= 1 && after > 0 && after <= 1, before + " " + after);
@@ -78,8 +78,8 @@ class RepairCommandTest {
         assertEquals(0, run(err, "evaluate", "--model", "resnet20", "--data", TestData.require("cifar10").toString(),
                 "--weights", out.resolve("model.safetensors").toString(), "--architecture",
                 out.resolve("architecture.json").toString(), "--json", json.toString()), err.toString());
-        double evaluated = ((Number) Reports.JSON.readValue(json.toFile(), Map.class).get("accuracy")).doubleValue();
-        assertEquals(((Number) ((Map<?, ?>) report.get("test_set")).get("after")).doubleValue(), evaluated, 1e-12);
+        double evaluated = ((Number) Reports.readObject(Files.readString(json), "test").get("accuracy")).doubleValue();
+        assertEquals(((Number) ((Map<?, ?>) report.get("source_set")).get("after")).doubleValue(), evaluated, 1e-12);
     }
 
     @Test

@@ -140,6 +140,6 @@ class SearchSpaceTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Map<String, Object> m) {
-        return (Map<String, Object>) (Map<?, ?>) org.archrepair.repair.report.Reports.JSON.convertValue(m, Map.class);
+        return org.archrepair.repair.report.Reports.readObject(org.archrepair.repair.report.Reports.json(m), "genotype");
     }
 }

@@ -140,14 +140,14 @@ class KernelTiming {
         for (CpuBackend be : new CpuBackend[]{CpuBackend.reference(), CpuBackend.fast(1), CpuBackend.fast(2)})
             try (be) {
                 String tag = be.isFast() ? "fast" : "reference";
-                DeviceBuffer x = be.upload(random(len)), y = be.allocate(DType.F32, len), dy = be.upload(random(len));
-                DeviceBuffer dx = be.allocate(DType.F32, len), g = be.upload(random(c)), b = be.upload(random(c));
-                DeviceBuffer rm = be.allocate(DType.F32, c), rv = be.allocate(DType.F32, c), sm = be.allocate(DType.F32, c);
-                DeviceBuffer si = be.allocate(DType.F32, c), dg = be.allocate(DType.F32, c), db = be.allocate(DType.F32, c);
+                DeviceBuffer x = be.upload(random(len)), y = be.allocateUninitialized(DType.F32, len), dy = be.upload(random(len));
+                DeviceBuffer dx = be.allocateUninitialized(DType.F32, len), g = be.upload(random(c)), b = be.upload(random(c));
+                DeviceBuffer rm = be.allocateZeroed(DType.F32, c), rv = be.allocateZeroed(DType.F32, c), sm = be.allocateUninitialized(DType.F32, c);
+                DeviceBuffer si = be.allocateUninitialized(DType.F32, c), dg = be.allocateUninitialized(DType.F32, c), db = be.allocateUninitialized(DType.F32, c);
                 BatchNormSpec bn = BatchNormSpec.of(n, c, hw);
                 BroadcastSpec bc = BroadcastSpec.of(new int[]{n, c, 32, 32}, new int[]{1, c, 1, 1});
                 Pool2dSpec pool = Pool2dSpec.of(n, c, 32, 32, 3, 1, 1);
-                DeviceBuffer am = be.allocate(DType.I32, pool.yLength());
+                DeviceBuffer am = be.allocateUninitialized(DType.I32, pool.yLength());
                 report(tag + " batchnorm train", be, () -> be.batchNormForwardTrain(bn, x, g, b, rm, rv, y, sm, si));
                 report(tag + " batchnorm backward", be, () -> be.batchNormBackward(bn, x, dy, g, sm, si, dx, dg, db));
                 report(tag + " relu", be, () -> be.unary(UnaryOp.RELU, x, y));
