@@ -188,8 +188,7 @@ final class Retrain {
             if (clip > 0) g.clipNormOnDevice(params, (float) clip);
             opt.step(g);
             int n = batch.labels().length;
-            // logits: (copies x n, classes), the clean copy's n rows first: only they are counted
-            be.countCorrect(n, logits.dim(1), logits.data(), Tensor.ofInts(be, batch.labels(), n).data(), correct.data());
+            Ops.accumulateCorrect(cleanRows(logits, n), Tensor.ofInts(be, batch.labels(), n), correct);
             lossSum += (double) l * n;
             seen += n;
             total += n;
@@ -198,6 +197,13 @@ final class Retrain {
         }
         net.eval();
         return new EpochSums(lossSum, correct.toIntArray()[0], seen, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The first n rows of logits (copies x n, classes), the clean copy's, cut from the graph and copied on the device. */
+    static Tensor cleanRows(Tensor logits, int n) {
+        int rows = logits.dim(0), classes = logits.dim(1);
+        Tensor flat = logits.detach().reshape(1, rows * classes);
+        return rows == n ? logits.detach() : Ops.narrowChannels(flat, 0, n * classes).reshape(n, classes);
     }
 
     /** The run's checkpoint file when one has been written (the last good state), else null. */

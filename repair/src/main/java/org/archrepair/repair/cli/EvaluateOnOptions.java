@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** --evaluate-on (repair and compare): which sets scenario 2 measures before and after besides its source. */
 public final class EvaluateOnOptions {
-    @Option(names = "--evaluate-on", paramLabel = "LIST", split = ",",
+    @Option(names = "--evaluate-on", paramLabel = "NAME", split = ",",
             description = "With --scenario corruption: other corruptions of --corruptions to measure before and after "
                     + "(names, or all); the clean test set is always measured.")
     List<String> evaluateOn = List.of();

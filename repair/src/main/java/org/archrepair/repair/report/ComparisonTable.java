@@ -75,27 +75,42 @@ public final class ComparisonTable {
         return runs;
     }
 
+    /** A finished run's report.json (and wall.json); a field missing or of the wrong type names the file. */
     @SuppressWarnings("unchecked")
     private static Run read(Path dir, long seed) throws IOException {
         Path file = dir.resolve("report.json");
         Map<String, Object> r = Reports.readObject(Files.readString(file), file.toString());
-        Map<String, Object> before = (Map<String, Object>) r.get("before"), after = (Map<String, Object>) r.get("after"),
-                source = (Map<String, Object>) r.get("source_set"), seconds = (Map<String, Object>) r.get("seconds");
-        double wall = num(seconds.get("search")) + num(seconds.get("finetune"));
+        Map<String, Object> source = section(r, "source_set", file), seconds = section(r, "seconds", file);
+        double wall = num(seconds, "search", file) + num(seconds, "finetune", file);
         Path w = dir.resolve("wall.json");
-        if (Files.exists(w)) wall = num(Reports.readObject(Files.readString(w), w.toString()).get("seconds"));
+        if (Files.exists(w)) wall = num(Reports.readObject(Files.readString(w), w.toString()), "seconds", w);
         Map<String, double[]> extra = new LinkedHashMap<>();
-        ((Map<String, Map<String, Object>>) r.getOrDefault("robustness", Map.of())).forEach((k, v) ->
-                extra.put(k, new double[]{num(v.get("before")), num(v.get("after"))}));
-        Map<String, Object> data = (Map<String, Object>) r.get("data");
-        int failures = ((Number) ((Map<String, Object>) data.get("failures")).get("size")).intValue();
-        return new Run(dir.getFileName().toString(), seed, num(before.get("accuracy")), num(after.get("accuracy")),
-                num(source.get("before")), num(source.get("after")), ((Number) r.get("failures_fixed")).intValue(), failures,
-                wall, extra);
+        for (var e : section(r, "robustness", file).entrySet()) {
+            if (!(e.getValue() instanceof Map<?, ?> v)) throw new IllegalArgumentException(file + ": robustness." + e.getKey()
+                    + " is not an object");
+            extra.put(e.getKey(), new double[]{num((Map<String, Object>) v, "before", file),
+                    num((Map<String, Object>) v, "after", file)});
+        }
+        Map<String, Object> failures = section(section(r, "data", file), "failures", file);
+        return new Run(dir.getFileName().toString(), seed, num(section(r, "before", file), "accuracy", file),
+                num(section(r, "after", file), "accuracy", file), num(source, "before", file), num(source, "after", file),
+                (int) num(r, "failures_fixed", file), (int) num(failures, "size", file), wall, extra);
     }
 
-    private static double num(Object o) {
-        if (!(o instanceof Number n)) throw new IllegalArgumentException("report: expected a number, got " + o);
+    /** m's object key; robustness may be absent (scenario 1): empty. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> section(Map<String, Object> m, String key, Path file) {
+        Object o = m.get(key);
+        if (o == null && key.equals("robustness")) return Map.of();
+        if (!(o instanceof Map<?, ?> s))
+            throw new IllegalArgumentException(file + ": no \"" + key + "\" object (not a repair report, or one written "
+                    + "by an older build)");
+        return (Map<String, Object>) s;
+    }
+
+    private static double num(Map<String, Object> m, String key, Path file) {
+        if (!(m.get(key) instanceof Number n))
+            throw new IllegalArgumentException(file + ": \"" + key + "\" is not a number: " + m.get(key));
         return n.doubleValue();
     }
 

@@ -80,4 +80,13 @@ class ComparisonTableTest {
         assertTrue(md.contains("| 87.00 ± 1.41 | 72.00 ± 2.83 |"), md);
         assertTrue(Files.readAllLines(dir.resolve("table.csv")).getFirst().endsWith(",clean_mean,clean_sd,fog_mean,fog_sd"));
     }
+
+    @Test
+    void aReportWithoutItsFieldsIsNamed() throws IOException {
+        Path d = dir.resolve("seed-1").resolve("old");
+        Files.createDirectories(d);
+        Reports.writeJson(d.resolve("report.json"), Map.of("before", Map.of("accuracy", 0.5), "test_set", Map.of()));
+        var e = assertThrows(IllegalArgumentException.class, () -> ComparisonTable.write(dir, "test", Map.of()));
+        assertTrue(e.getMessage().contains(d.resolve("report.json") + ": no \"source_set\" object"), e.getMessage());
+    }
 }
