@@ -1,9 +1,15 @@
 package org.archrepair.repair;
 
+import org.archrepair.models.data.Cifar10;
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
 
 /** Where the tests find the shared data: the system property archrepair.data (default ../shared/data). */
 public final class TestData {
@@ -20,5 +26,24 @@ public final class TestData {
         Assumptions.assumeTrue(Files.exists(p), "skipped: " + p.toAbsolutePath()
                 + " is absent (set -Darchrepair.data=DIR to the folder holding cifar10/ and pretrained/)");
         return p;
+    }
+
+    /**
+     * A small CIFAR-10 folder in dir for end-to-end tests that would otherwise spend their time
+     * evaluating 10,000 test images: the first trainPerBatch records of each training batch and the
+     * first test records of the test batch, as they are in the shared copy.
+     */
+    public static Path smallCifar10(Path dir, int trainPerBatch, int test) throws IOException {
+        Path cifar = require("cifar10");
+        Files.createDirectories(dir);
+        List<String> names = new ArrayList<>(Cifar10.TRAIN_FILES);
+        names.add(Cifar10.TEST_FILE);
+        for (String name : names) {
+            int records = name.equals(Cifar10.TEST_FILE) ? test : trainPerBatch;
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(cifar.resolve(name + ".gz")))) {
+                Files.write(dir.resolve(name), in.readNBytes(records * Cifar10.RECORD_BYTES));
+            }
+        }
+        return dir;
     }
 }

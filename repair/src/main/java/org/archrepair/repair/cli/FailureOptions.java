@@ -48,6 +48,20 @@ public final class FailureOptions {
         boolean corrupted() {
             return data.source() != clean;
         }
+
+        Sources sources() {
+            return new Sources(data.trainSet(), clean, data.source());
+        }
+    }
+
+    /**
+     * The training set, the clean test set and the source of the failures (the clean test set, or
+     * one corruption of it): what a scenario reads, checked against --scenario.
+     */
+    record Sources(ImageDataset train, ImageDataset clean, ImageDataset source) {
+        boolean corrupted() {
+            return source != clean;
+        }
     }
 
     /**
@@ -55,40 +69,59 @@ public final class FailureOptions {
      * evaluate subject on it, sample D_fail, and make RepairData with trainImages images of D_t
      * (all when <= 0).
      */
-    Prepared prepare(Subject subject, DataOptions dataOptions, ModelOptions model, Backend backend, long seed,
-                     int trainImages) throws IOException {
+    Prepared prepare(Subject subject, DataOptions dataOptions, Backend backend, long seed, int trainImages)
+            throws IOException {
+        Sources s = load(dataOptions);
+        Accuracy acc = evaluate(subject, backend, s.source(), seed);
+        Accuracy cleanAcc = s.corrupted() ? evaluate(subject, backend, s.clean(), seed) : acc;
+        return new Prepared(subject, sample(s, acc, seed, trainImages, subject.net().name()), acc, s.clean(), cleanAcc);
+    }
+
+    /** The sets of --scenario: train, clean test set and the source of the failures. */
+    Sources load(DataOptions dataOptions) throws IOException {
+        checkScenario();
         ImageDataset train = dataOptions.load(Split.TRAIN), clean = dataOptions.load(Split.TEST);
-        ImageDataset source = switch (scenario) {
+        ImageDataset source = corruption == null ? clean
+                : CorruptionFolder.load(corruptions, corruption, clean.classes()).images();
+        return new Sources(train, clean, source);
+    }
+
+    /** --scenario, --corruption and --corruptions agree (before anything slow is read). */
+    void checkScenario() {
+        switch (scenario) {
             case "clean" -> {
                 if (corruption != null || corruptions != null)
                     throw new IllegalArgumentException("--corruption and --corruptions need --scenario corruption");
-                yield clean;
             }
             case "corruption" -> {
                 if (corruption == null || corruptions == null)
                     throw new IllegalArgumentException("--scenario corruption needs --corruption NAME and --corruptions DIR "
                             + "(make one with archrepair corrupt)");
-                yield CorruptionFolder.load(corruptions, corruption, clean.classes()).images();
             }
             default -> throw new IllegalArgumentException("--scenario " + scenario + ": expected clean or corruption");
-        };
-        Accuracy acc = evaluate(subject, backend, model, source, seed);
-        Accuracy cleanAcc = source == clean ? acc : evaluate(subject, backend, model, clean, seed);
+        }
+    }
+
+    /**
+     * D_fail sampled with the seed from what acc (model's accuracy on the whole source set) gets
+     * wrong, and the repair data around it with trainImages images of D_t.
+     */
+    RepairData sample(Sources s, Accuracy acc, long seed, int trainImages, String model) {
+        ImageDataset source = s.source();
         Rng root = new Rng(seed);
         FailureSet failures = FailureSet.sample(source, acc.predictions(), perClass, root.fork("failures"));
         if (failures.size() == 0)
-            throw new IllegalArgumentException(subject.net().name() + " classifies every image of " + source.name()
+            throw new IllegalArgumentException(model + " classifies every image of " + source.name()
                     + " correctly: there are no failures to repair");
         System.err.printf("D_fail: %d failures of %s (%d per class asked), from %d the model makes (accuracy %.2f%%)%n",
                 failures.size(), source.name(), perClass, acc.total() - acc.correct(), 100 * acc.accuracy());
-        for (String s : failures.shortfalls(source.classes())) System.err.println("  " + s);
-        return new Prepared(subject, RepairData.of(train, source, failures, trainImages, root.fork("repair-data")), acc,
-                clean, cleanAcc);
+        for (String line : failures.shortfalls(source.classes())) System.err.println("  " + line);
+        return RepairData.of(s.train(), source, failures, trainImages, root.fork("repair-data"));
     }
 
     /** The accuracy of subject on a data set, with a progress bar. */
-    static Accuracy evaluate(Subject subject, Backend backend, ModelOptions model, ImageDataset set, long seed) {
-        BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(256, model.normalization()), new Rng(seed));
+    static Accuracy evaluate(Subject subject, Backend backend, ImageDataset set, long seed) {
+        BatchLoader loader = new BatchLoader(set, BatchLoader.Config.eval(256, subject.normalization()), new Rng(seed));
         try (ProgressBar bar = new ProgressBar("evaluate " + subject.net().name() + " on " + set.name(), set.size(), "img")) {
             return Evaluator.evaluate(subject.net(), loader, backend, n -> bar.advance(n, null));
         }

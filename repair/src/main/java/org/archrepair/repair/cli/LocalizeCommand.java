@@ -54,7 +54,7 @@ public final class LocalizeCommand implements Callable<Integer> {
         try (Backend backend = common.openBackend()) {
             Path file = Subject.weightsFile(model, data, weights);
             Subject subject = Subject.load(model, file, 10, backend, common.seed);
-            FailureOptions.Prepared p = failures.prepare(subject, data, model, backend, common.seed, spectrumImages);
+            FailureOptions.Prepared p = failures.prepare(subject, data, backend, common.seed, spectrumImages);
             ImageDataset spectrumSet = p.data().repairSet(), fails = p.data().failures();
             Localizer.Timed timed = run(subject, backend, spectrumSet, fails, config);
             Localization loc = timed.localization();

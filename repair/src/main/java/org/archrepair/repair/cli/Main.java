@@ -16,8 +16,8 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "archrepair", mixinStandardHelpOptions = true, version = "archrepair 0.1.0",
         description = "Block-level architecture-oriented repair of deep neural networks, on its own tensor engine.",
-        subcommands = {RepairCommand.class, LocalizeCommand.class, EvaluateCommand.class, CorruptCommand.class,
-                CrossCorruptionCommand.class, TrainCommand.class})
+        subcommands = {RepairCommand.class, CompareCommand.class, LocalizeCommand.class, EvaluateCommand.class,
+                CorruptCommand.class, CrossCorruptionCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
     public static final int BAD_INPUT = 2, FAILED = 1;
 

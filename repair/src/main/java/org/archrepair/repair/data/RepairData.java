@@ -27,8 +27,12 @@ public final class RepairData {
     private final int[] trainSample;
     private final long seed;
 
-    /** The two halves of D_repair: weights train on {@code train}, architecture (and early stopping) on {@code val}. */
-    public record Split(ImageDataset train, ImageDataset val) {
+    /**
+     * The two halves of D_repair: weights train on {@code train}, architecture (and early stopping) on
+     * {@code val}. Each half starts with its share of D_fail ({@code trainFailures}, {@code
+     * valFailures} images), followed by its training images.
+     */
+    public record Split(ImageDataset train, ImageDataset val, int trainFailures, int valFailures) {
     }
 
     private RepairData(ImageDataset train, ImageDataset source, FailureSet failures, int[] trainSample, long seed) {
@@ -103,7 +107,8 @@ public final class RepairData {
         Rng rng = new Rng(seed).fork("split");
         List<int[]> fail = halves(source, failures.indices(), rng.fork("failures"));
         List<int[]> rest = halves(train, trainSample, rng.fork("train"));
-        return new Split(part("repair-train", fail.get(0), rest.get(0)), part("repair-val", fail.get(1), rest.get(1)));
+        return new Split(part("repair-train", fail.get(0), rest.get(0)), part("repair-val", fail.get(1), rest.get(1)),
+                fail.get(0).length, fail.get(1).length);
     }
 
     private ImageDataset part(String name, int[] failIdx, int[] trainIdx) {

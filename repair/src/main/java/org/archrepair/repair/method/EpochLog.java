@@ -31,7 +31,8 @@ public record EpochLog(String phase, int epoch, double lr, double trainLoss, dou
         return m;
     }
 
-    static EpochLog fromJson(Map<?, ?> m) {
+    /** The record {@link #toJson} wrote (checkpoints keep the history this way). */
+    public static EpochLog fromJson(Map<?, ?> m) {
         return new EpochLog((String) m.get("phase"), num(m, "epoch").intValue(), num(m, "lr").doubleValue(),
                 num(m, "train_loss").doubleValue(), num(m, "train_accuracy").doubleValue(), num(m, "val_loss").doubleValue(),
                 num(m, "val_accuracy").doubleValue(), m.containsKey("alpha_entropy") ? num(m, "alpha_entropy").doubleValue()

@@ -50,7 +50,7 @@ public record RepairContext(Network net, Backend backend, RepairData data, Repai
 
     /** Thrown when {@code stopAfter} epochs are done: the checkpoint of the last one is on disk. */
     public static final class Stopped extends RuntimeException {
-        Stopped(int epochs) {
+        public Stopped(int epochs) {
             super("stopped after " + epochs + " epochs, as asked");
         }
     }
