@@ -2,6 +2,7 @@ package org.archrepair.repair.method;
 
 import org.archrepair.engine.Rng;
 import org.archrepair.engine.nn.Init;
+import org.archrepair.engine.nn.Module;
 import org.archrepair.models.CandidateBlock;
 import org.archrepair.repair.report.Reports;
 import org.archrepair.repair.search.Genotype;
@@ -63,7 +64,9 @@ public final class ArchRepairMethod implements RepairMethod {
         double searchSeconds = (System.nanoTime() - t0) / 1e9;
         s.discretize(g);
         long t1 = System.nanoTime();
-        FineTune.Result tuned = FineTune.run(ctx, new FineTune.Trainable(s.module().parameters(), List.of(s.module()), null),
+        List<Module> trainable = s.trainable();
+        FineTune.Result tuned = FineTune.run(ctx, new FineTune.Trainable(
+                        trainable.stream().flatMap(m -> m.parameters().stream()).toList(), trainable, null),
                 ctx.budget().fineTuneEpochs(), saved, Map.of("genotype", Reports.json(g.toJson()),
                         "alpha_history", Reports.json(searched.alphaHistory())), searched.history());
         return new Outcome(name(), t.toString(), g, tuned.history(), searched.alphaHistory(), searchSeconds,

@@ -26,8 +26,9 @@ import java.util.Map;
 /**
  * The search phase (ALGORITHM.md 6.3, first-order PC-DARTS): for every batch of D_train^repair,
  * after the warm-up epochs an architecture step on a batch of D_val^repair (the batch of the same
- * index, cycling, in an order drawn per epoch), then a weight step. Only the relaxed block trains:
- * the rest of the network is frozen and in eval mode; the block's batch norms use batch statistics.
+ * index, cycling, in an order drawn per epoch), then a weight step. Only the relaxed block trains
+ * (at layer level only the relaxed edge: {@link SearchSpace#trainable}): the rest of the network is
+ * frozen and in eval mode; the trained modules' batch norms use batch statistics.
  * Checkpointed after every epoch, with the op weights of every edge for the alpha plot.
  */
 final class Search {
@@ -43,10 +44,10 @@ final class Search {
                       Map<String, String> extraMeta) throws IOException {
         var net = ctx.net();
         Budget b = ctx.budget();
-        Module block = space.module();
+        List<Module> trainable = space.trainable();
         net.freeze();
-        block.unfreeze();
-        List<Tensor> weights = block.parameters();
+        trainable.forEach(Module::unfreeze);
+        List<Tensor> weights = trainable.stream().flatMap(m -> m.parameters().stream()).toList();
         Map<String, Tensor> arch = space.architectureParameters();
         Sgd sgd = new Sgd(weights, b.lr(), 0.9, b.weightDecay(), false);
         Adam adam = new Adam(List.of(new ParamGroup(List.copyOf(arch.values()), b.archLr(), 1e-3)), 0.5, 0.999, 1e-8);
@@ -72,7 +73,7 @@ final class Search {
         for (int epoch = start; epoch < b.searchEpochs(); epoch++) {
             sgd.applySchedule(LrSchedule.cosine(b.searchEpochs(), 0), epoch);
             net.eval();
-            block.train(true);
+            trainable.forEach(m -> m.train(true));
             double lossSum = 0, weightNs = 0, archNs = 0;
             long seen = 0;
             step.resetCorrect();

@@ -145,6 +145,22 @@ public final class SearchSpace {
         return replacement;
     }
 
+    /**
+     * The modules whose weights the repair trains (and whose batch norms use batch statistics): the
+     * whole block at block level; at layer level only the edge that carries the layer, mixed while
+     * searching and its chosen op after {@link #discretize} (none when the genotype dropped it), so
+     * that "Layer-lv" repairs one layer as the weight-only layer level does.
+     */
+    public List<Module> trainable() {
+        if (layer == null) return List.of(replacement);
+        List<Module> out = new ArrayList<>();
+        for (CellSpec spec : specs)
+            for (CellSpec.EdgeSpec e : spec.edges())
+                if (layer.equals(e.layer()) && currentUnit(spec) instanceof Cell cell)
+                    cell.edges().stream().filter(x -> x.from == e.from() && x.to == e.to()).forEach(out::add);
+        return out;
+    }
+
     public List<CellSpec> specs() {
         return specs;
     }

@@ -137,4 +137,24 @@ class RepairMethodTest {
         assertTrue(changedInside > 0);
         assertTrue(s.net().parameters().stream().allMatch(Tensor::requiresGrad), "the network is thawed afterwards");
     }
+
+    @Test
+    void layerLevelArchRepairTrainsTheRelaxedLayerOnly() throws IOException {
+        Setup s = setup();
+        Map<String, HostArray> before = StateDicts.toHost(s.net());
+        RepairMethod m = new ArchRepairMethod(new SearchSpace.Config(SearchSpace.Level.LAYER, 1, false, 2), null, false);
+        Target t = m.target(context(s, dir, false, 0));
+        String unit = t.layer().substring(0, t.layer().lastIndexOf('.'));
+        String other = t.layer().endsWith("conv2") ? unit + ".conv1" : unit + ".conv2";
+        m.repair(context(s, dir, false, 0));
+        Map<String, HostArray> after = StateDicts.toHost(s.net());
+        for (String k : before.keySet())
+            if (!k.startsWith(unit + "."))
+                assertArrayEquals(before.get(k).data(), after.get(k).data(), k + " is outside " + unit + " and must not change");
+        float[] otherConv = before.get(other + ".weight").data();
+        assertTrue(after.values().stream().anyMatch(v -> Arrays.equals(v.data(), otherConv)),
+                other + ", in the relaxed unit but not the relaxed layer, keeps its weights");
+        float[] target = before.get(t.layer() + ".weight").data();
+        assertTrue(after.values().stream().noneMatch(v -> Arrays.equals(v.data(), target)), t.layer() + " was trained");
+    }
 }

@@ -132,6 +132,17 @@ class SearchSpaceTest {
         net.eval();
         assertClose(before, logits(net), "layer-level relaxed");
         assertTrue(net.stateDict().containsKey("layer2.0.conv1.weight"), "the other units stay as they were");
+        MixedEdge mixed = space.mixedEdges().get("layer2.1/e1_2");
+        assertEquals(List.of(mixed), space.trainable(), "layer level trains the relaxed edge only");
+        assertTrue(space.module().parameters().size() > mixed.parameters().size() + 10, "the block has more to train");
+        Genotype g = space.genotype();
+        space.discretize(g);
+        assertEquals(1, space.trainable().size(), "after discretization: the chosen op of that edge");
+        assertEquals(g.cell("layer2.1").op(1, 2), ((FixedEdge) space.trainable().getFirst()).primitive());
+        Network third = model("resnet20");
+        SearchSpace whole = SearchSpace.relax(third, third.candidateBlock("layer2"),
+                new SearchSpace.Config(SearchSpace.Level.BLOCK, 1, false, 4), null, new Init(BE, new Rng(3)));
+        assertEquals(List.of(whole.module()), whole.trainable(), "block level trains the whole block");
         Network other = model("resnet20");
         assertThrows(IllegalArgumentException.class, () -> SearchSpace.relax(other,
                 other.candidateBlock("layer1"), new SearchSpace.Config(SearchSpace.Level.LAYER, 1, false, 4), "layer2.1.conv2",
