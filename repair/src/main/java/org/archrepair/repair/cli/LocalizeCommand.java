@@ -83,8 +83,10 @@ public final class LocalizeCommand implements Callable<Integer> {
         try (gradient) {
             return Localizer.run(subject.net(), backend, spectrumSet, fails, subject.normalization(), config,
                     (phase, n) -> {
-                        if (phase.equals("spectrum")) spectrum.advance(n, null);
-                        else {
+                        if (phase.equals("spectrum")) {
+                            spectrum.advance(n, null);
+                            if (spectrum.complete()) gradient.restartClock();   // the gradient pass starts now
+                        } else {
                             spectrum.close();
                             gradient.advance(n, null);
                         }

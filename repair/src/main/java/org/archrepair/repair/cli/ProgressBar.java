@@ -14,7 +14,7 @@ public final class ProgressBar implements AutoCloseable {
     private final String unit;
     private final PrintStream out;
     private final boolean terminal;
-    private final long start = System.nanoTime();
+    private long start = System.nanoTime();
     private long lastDraw, lastPercentLogged = -1;
     private long done;
     private String note = "";
@@ -56,6 +56,16 @@ public final class ProgressBar implements AutoCloseable {
                 lastPercentLogged = percent;
             }
         }
+    }
+
+    /** Whether every unit of a known total is done. */
+    boolean complete() {
+        return total > 0 && done >= total;
+    }
+
+    /** Start the clock now (a bar made before its phase begins: rates and times count from here). */
+    void restartClock() {
+        start = System.nanoTime();
     }
 
     /** The current line (without newline). */

@@ -23,4 +23,16 @@ class ProgressBarTest {
         new ProgressBar("download", 0, "B", new PrintStream(none), false).close();
         assertEquals("", none.toString());
     }
+
+    @Test
+    void aBarMadeBeforeItsPhaseCountsTimeFromRestartClock() throws InterruptedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar("gradient", 10, "img", new PrintStream(bytes, true), false);
+        Thread.sleep(1_200);                                           // an earlier phase runs meanwhile
+        assertTrue(bar.line().contains("0m01s"), bar.line());
+        bar.advance(10, null);
+        assertTrue(bar.complete());
+        bar.restartClock();
+        assertTrue(bar.line().contains("0m00s"), bar.line());
+    }
 }
