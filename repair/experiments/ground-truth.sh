@@ -15,7 +15,7 @@ for b in $blocks; do
   dir=$out/$b
   if [[ ! -f $dir/report.json ]]; then
     echo "+ $ar repair --model $model --weights $weights --method block --block $b --out $dir $*" >&2
-    "$ar" repair --model "$model" --weights "$weights" --method block --block "$b" --threads 2 --out "$dir" "$@" \
+    "$ar" repair --model "$model" --weights "$weights" --method block --block "$b" --threads "${THREADS:-2}" --out "$dir" "$@" \
       > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
   fi
   jq -r --arg b "$b" '"| \($b) | \(.before.accuracy * 10000 | round / 100)% | \(.after.accuracy * 10000 | round / 100)% | \(.improvement * 10000 | round / 100) | \(.seconds.finetune | floor) |"' \

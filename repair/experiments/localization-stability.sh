@@ -15,7 +15,7 @@ for seed in 1 2 3; do
     if [[ ! -f $dir/localization.json ]]; then
       echo "+ $ar localize --model $model --weights $weights --data $data --failures-per-class $n --seed $seed --out $dir" >&2
       "$ar" localize --model "$model" --weights "$weights" --data "$data" --failures-per-class "$n" --seed "$seed" \
-        --threads 2 --out "$dir" > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
+        --threads "${THREADS:-2}" --out "$dir" > "$dir.log" 2>&1 || { echo "failed: see $dir.log" >&2; exit 1; }
     fi
     jq -r --arg s "$seed" --arg n "$n" '"| \($s) | \($n) | \(.data.failures.size) | \(.localization.chosen) | \(.localization.spectrum_only_choice) | \(.localization.gradient_only_choice) | \((.seconds.spectrum + .seconds.gradient) | floor) |"' \
       "$dir/localization.json"

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The repair levels side by side (the paper's Tables 1 and 7) on one budget: weight-only neuron,
 # layer, block and network; ArchRepair at layer level and at block level with partial channels
-# K = 1 and 4, with and without edge normalization; the two headline rows (block-level weight-only
-# and ArchRepair at block level) for every seed given; and ArchRepair with uniform initial alphas
-# (--alpha-init 0) instead of the default prior on the inherited op. Extra arguments go to every repair.
+# K = 1 and 4, and with edge normalization; the two headline rows (block-level weight-only
+# and ArchRepair at block level) for every seed given. Extra arguments go to every repair.
 # HEADLINE_ONLY=1 runs the two headline rows only. Runs already done (report.json exists) are read.
 # usage: repair/experiments/methods.sh MODEL WEIGHTS SEEDS [repair options...]   e.g. SEEDS=1,2,3
 set -euo pipefail
@@ -17,9 +16,7 @@ for s in ${seeds//,/ }; do runs+=("block-s$s|--method block --seed $s" "archrepa
        "network-s$first|--method network --seed $first"
        "archrepair-layer-s$first|--method archrepair --level layer --seed $first"
        "archrepair-k4-s$first|--method archrepair --partial-channels 4 --seed $first"
-       "archrepair-en-s$first|--method archrepair --edge-norm --seed $first"
-       "archrepair-k4-en-s$first|--method archrepair --partial-channels 4 --edge-norm --seed $first"
-       "archrepair-a0-s$first|--method archrepair --alpha-init 0 --seed $first")
+       "archrepair-en-s$first|--method archrepair --edge-norm --seed $first")
 echo "| run | target | before | after | change (points) | failures fixed | edges changed | search s | fine-tune s |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for r in "${runs[@]}"; do
@@ -27,7 +24,7 @@ for r in "${runs[@]}"; do
   if [[ ! -f $dir/report.json ]]; then
     echo "+ $ar repair --model $model --weights $weights $args --out $dir $*" >&2
     # shellcheck disable=SC2086
-    "$ar" repair --model "$model" --weights "$weights" $args --threads 2 --out "$dir" "$@" > "$dir.log" 2>&1 \
+    "$ar" repair --model "$model" --weights "$weights" $args --threads "${THREADS:-2}" --out "$dir" "$@" > "$dir.log" 2>&1 \
       || { echo "failed: see $dir.log" >&2; exit 1; }
   fi
   jq -r --arg n "$name" '"| \($n) | \(.target) | \(.before.accuracy * 10000 | round / 100)% | \(.after.accuracy * 10000 | round / 100)% | \(.improvement * 10000 | round / 100) | \(.failures_fixed) | \(.edges_changed // "") | \(.search_seconds | floor) | \(.finetune_seconds | floor) |"' \
