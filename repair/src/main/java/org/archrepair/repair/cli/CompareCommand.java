@@ -65,11 +65,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seeds", paramLabel = "LIST", description = "Comma-separated seeds, one run of every method each. "
             + "Default: --seed.")
     String seeds;
-    @Option(names = "--spectrum-images", defaultValue = "10000", paramLabel = "N",
-            description = "Training images added to D_fail for the localization spectra. Default: ${DEFAULT-VALUE}.")
-    int spectrumImages;
-    @Option(names = "--top-k", defaultValue = "50", paramLabel = "K", description = "Localization top-k. Default: ${DEFAULT-VALUE}.")
-    int topK;
+    @Mixin
+    LocalizationOptions localization;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The campaign's folder.")
     Path out;
     @Option(names = "--table-only", description = "Only rebuild the table from the runs that have finished.")
@@ -132,7 +129,7 @@ public final class CompareCommand implements Callable<Integer> {
                 RepairData d = failures.sample(sources, before, seed, b.trainImages(), original.net().name());
                 long t0 = System.nanoTime();
                 Localization loc = MethodRun.localize(Subject.load(model, weightsFile, classes, backend, seed), backend, d,
-                        spectrumImages, topK, seed, out.resolve("seed-" + seed).resolve("localization"));
+                        localization.spectrumImages, localization.topK, seed, out.resolve("seed-" + seed).resolve("localization"));
                 double locSeconds = (System.nanoTime() - t0) / 1e9;
                 for (String m : todo) {
                     Path dir = dir(seed, m);
@@ -141,7 +138,7 @@ public final class CompareCommand implements Callable<Integer> {
                     boolean resume = Files.exists(dir.resolve("state.safetensors"));
                     System.err.println("seed " + seed + ", " + m + (resume ? ": resuming from its checkpoint" : ": starting"));
                     Wall wall = new Wall(dir, progress);
-                    Map<String, Object> settings = MethodRun.settings(s, m, failures, arch, baselines, topK, spectrumImages,
+                    Map<String, Object> settings = MethodRun.settings(s, m, failures, arch, baselines, localization.topK, localization.spectrumImages,
                             b, seed, d);
                     MethodRun.Result r = MethodRun.run(s, backend, d, before, robust, loc, Methods.create(m, arch, baselines),
                             b, seed, dir, resume, settings, wall, locSeconds);

@@ -53,11 +53,8 @@ public final class RepairCommand implements Callable<Integer> {
     BaselineOptions baselines;
     @Mixin
     EvaluateOnOptions evaluateOn;
-    @Option(names = "--spectrum-images", defaultValue = "10000", paramLabel = "N",
-            description = "Training images added to D_fail for the localization spectra. Default: ${DEFAULT-VALUE}.")
-    int spectrumImages;
-    @Option(names = "--top-k", defaultValue = "50", paramLabel = "K", description = "Localization top-k. Default: ${DEFAULT-VALUE}.")
-    int topK;
+    @Mixin
+    LocalizationOptions localization;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the results and checkpoints.")
     Path out;
     @Option(names = "--resume", description = "Continue the run whose checkpoint is in --out.")
@@ -73,12 +70,12 @@ public final class RepairCommand implements Callable<Integer> {
             FailureOptions.Prepared p = failures.prepare(subject, data, backend, common.seed, b.trainImages());
             RepairData d = p.data();
             long t0 = System.nanoTime();
-            Localization loc = MethodRun.localize(subject, backend, d, spectrumImages, topK, common.seed,
+            Localization loc = MethodRun.localize(subject, backend, d, localization.spectrumImages, localization.topK, common.seed,
                     out.resolve("localization"));
             double localizationSeconds = (System.nanoTime() - t0) / 1e9;
             Robustness robust = evaluateOn.before(subject, backend, failures, p.sources(), p.cleanAccuracy(), common.seed);
-            Map<String, Object> settings = MethodRun.settings(subject, method, failures, arch, baselines, topK,
-                    spectrumImages, b, common.seed, d);
+            Map<String, Object> settings = MethodRun.settings(subject, method, failures, arch, baselines, localization.topK,
+                    localization.spectrumImages, b, common.seed, d);
             MethodRun.Result r = MethodRun.run(subject, backend, d, p.sourceAccuracy(), robust, loc, m, b, common.seed, out,
                     resume, settings, progress, localizationSeconds);
             summary(subject, r.accuracies(), r.outcome(), r.seconds());
