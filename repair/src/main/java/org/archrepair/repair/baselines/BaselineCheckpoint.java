@@ -3,6 +3,7 @@ package org.archrepair.repair.baselines;
 import org.archrepair.engine.io.HostArray;
 import org.archrepair.engine.io.Safetensors;
 import org.archrepair.repair.method.EpochLog;
+import org.archrepair.repair.method.RunCheckpoint;
 import org.archrepair.repair.report.Reports;
 
 import java.io.IOException;
@@ -83,16 +84,8 @@ final class BaselineCheckpoint {
 
     /** The checkpoint in dir, checked against the fingerprint; null when there is none. */
     static Saved read(Path dir, String fingerprint) throws IOException {
-        Path file = dir.resolve(FILE);
-        if (!Files.exists(file)) return null;
-        Safetensors.Contents c = Safetensors.read(file);
-        Map<String, String> meta = c.metadata();
-        if (!FORMAT.equals(meta.get("format")))
-            throw new IllegalArgumentException(file + " is not a baseline's state (format " + meta.get("format") + ")");
-        if (!fingerprint.equals(meta.get("fingerprint")))
-            throw new IllegalArgumentException("--resume: " + file + " was made by another run:\n  saved: "
-                    + meta.get("fingerprint") + "\n  now:   " + fingerprint);
-        return new Saved(c.tensors(), meta);
+        Safetensors.Contents c = RunCheckpoint.readChecked(dir.resolve(FILE), FORMAT, "a baseline's state", fingerprint);
+        return c == null ? null : new Saved(c.tensors(), c.metadata());
     }
 
     static String writeHistory(List<EpochLog> history) {

@@ -26,7 +26,7 @@ import java.util.Map;
  * settings is refused). Data order and augmentation are pure functions of (seed, epoch, batch), so
  * this is all a resumed run needs to continue bit for bit.
  */
-final class RunCheckpoint {
+public final class RunCheckpoint {
     static final String FILE = "state.safetensors";
     private static final String FORMAT = "archrepair-repair-state/1";
 
@@ -114,16 +114,25 @@ final class RunCheckpoint {
 
     /** The checkpoint in dir, checked against this run's fingerprint; null when there is none. */
     static Saved read(Path dir, String fingerprint) throws IOException {
-        Path file = dir.resolve(FILE);
+        Safetensors.Contents c = readChecked(dir.resolve(FILE), FORMAT, "a repair state", fingerprint);
+        return c == null ? null : new Saved(c.tensors(), c.metadata());
+    }
+
+    /**
+     * A checkpoint file (null when there is none), checked to be of format (what names it in the
+     * error) and made by the run with this fingerprint: the one check every resumable loop shares.
+     */
+    public static Safetensors.Contents readChecked(Path file, String format, String what, String fingerprint)
+            throws IOException {
         if (!Files.exists(file)) return null;
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> meta = c.metadata();
-        if (!FORMAT.equals(meta.get("format")))
-            throw new IllegalArgumentException(file + " is not a repair state (format " + meta.get("format") + ")");
+        if (!format.equals(meta.get("format")))
+            throw new IllegalArgumentException(file + " is not " + what + " (format " + meta.get("format") + ")");
         if (!fingerprint.equals(meta.get("fingerprint")))
             throw new IllegalArgumentException("--resume: " + file + " was made by another run:\n  saved: "
                     + meta.get("fingerprint") + "\n  now:   " + fingerprint);
-        return new Saved(c.tensors(), meta);
+        return c;
     }
 
     /** Put a saved state back: network, architecture, optimizer states. */
