@@ -5,10 +5,12 @@
 #   SGEMM 1024 (GemmBench), conv forward + both backward passes on the five ResNet-20 shapes
 #   (ConvBench: ours = oursForward + oursBackwardData + oursBackwardWeight, PyTorch =
 #   pytorchForwardBackward), the ResNet-20 training step at batch 128 with -prof gc (allocation
-#   per step: gc.alloc.rate.norm), and ResNet-20 inference at batch 256.
+#   per step: gc.alloc.rate.norm), the ResNet-18 training step at batch 64 (the same, on the
+#   paper's subject), and ResNet-20 inference at batch 256.
 # On a CPU without AVX-512 the widest vectors are 256 bits already: the --avx2 pass is skipped.
 # Not a test: it measures and asserts nothing. About 10 minutes per width on 2 vCPUs (estimated
-# from the fork count: 4 SGEMM, 40 conv, 4 training and 4 inference forks per width).
+# from the fork count: 4 SGEMM, 40 conv, 4 ResNet-20 and 4 ResNet-18 training and 4 inference
+# forks per width).
 #
 # usage: bench/cpu-width.sh [out-dir]        (relative to the repository root;
 #                                             default bench/target/cpu-width-<time>)
@@ -69,6 +71,7 @@ for width in "${widths[@]}"; do
   run conv "$width" "${short[@]}" -p layer=$layers -p threads=$threads \
       'ConvBench.(oursForward|oursBackwardData|oursBackwardWeight|pytorchForwardBackward)$'
   run train "$width" "${steps[@]}" -prof gc -p threads=$threads 'TrainStepBench'
+  run train18 "$width" "${steps[@]}" -prof gc -p threads=$threads -p model=resnet18 -p batch=64 'TrainStepBench'
   run infer "$width" "${steps[@]}" -p threads=$threads 'InferenceBench'
 done
 echo "results: $out"

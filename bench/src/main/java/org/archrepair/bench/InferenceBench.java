@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * autograd recording, logits (batch, 10) as the result. Ours: {@code net.forward} inside
  * {@code Autograd.noGrad()} on {@code CpuBackend.fast(threads)}; PyTorch: {@link TorchResNet20#predict}
  * inside {@code torch.no_grad()}, the logits and every intermediate freed with the call's scope.
- * Same weights on both sides ({@link ResNet20Peers}), inputs as in {@link TrainStepBench}.
+ * Same weights on both sides ({@link Peers}), inputs as in {@link TrainStepBench}.
  * Images/s = batch / time per call ({@code Report}).
  *
  * <p>What this is not: an accuracy measurement (the weights are the seeded initialization, with
@@ -63,11 +63,11 @@ public class InferenceBench {
         System.out.println("inputs: " + data.source());
         if (Forks.runsPyTorch(params)) {
             torch = Forks.pytorch(threads);
-            model = ResNet20Peers.pytorch(torch);
+            model = Peers.pytorch(torch);
             tx = torch.array(data.images(), data.shape());
         } else {
             ours = Forks.ours(threads);
-            net = ResNet20Peers.ours(ours);
+            net = Peers.ours(ours);
             net.eval();
             x = Tensor.of(ours, data.images(), batch, ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
         }

@@ -63,7 +63,7 @@ public final class Report {
             new Comparison("LossBench", "softmax cross-entropy forward", List.of("oursForward"), "pytorchForward", null),
             new Comparison("LossBench", "softmax cross-entropy forward + backward",
                     List.of("oursForward", "oursBackward"), "pytorchForwardBackward", null),
-            new Comparison("TrainStepBench", "ResNet-20 training step (forward, loss, backward, SGD step)",
+            new Comparison("TrainStepBench", "training step (forward, loss, backward, SGD step)",
                     List.of("ours"), "pytorch", null, p -> Double.parseDouble(p.get("batch"))),
             new Comparison("InferenceBench", "ResNet-20 inference (eval mode, no grad)",
                     List.of("ours"), "pytorch", null, p -> Double.parseDouble(p.get("batch"))));

@@ -185,15 +185,15 @@ public final class SameThread {
     /** The step of {@code TrainStepBench} on both sides. */
     private static Case trainResNet20(int batch, Torch torch, CpuBackend ours) throws IOException {
         ImageBatch data = ImageBatch.cifar10OrRandom(batch);
-        Network net = ResNet20Peers.ours(ours);
+        Network net = Peers.ours(ours);
         net.train(true);
         List<Tensor> parameters = net.parameters();
-        Sgd sgd = new Sgd(parameters, ResNet20Peers.LR, ResNet20Peers.MOMENTUM, ResNet20Peers.WEIGHT_DECAY, false);
+        Sgd sgd = new Sgd(parameters, Peers.LR, Peers.MOMENTUM, Peers.WEIGHT_DECAY, false);
         Tensor x = Tensor.of(ours, data.images(), batch, ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
         Tensor labels = Tensor.ofInts(ours, data.labels(), batch);
-        TorchResNet20 model = ResNet20Peers.pytorch(torch);
-        TorchSgd torchSgd = new TorchSgd(torch, model.parameters(), ResNet20Peers.LR, ResNet20Peers.MOMENTUM,
-                ResNet20Peers.WEIGHT_DECAY);
+        TorchResNet20 model = Peers.pytorch(torch);
+        TorchSgd torchSgd = new TorchSgd(torch, model.parameters(), Peers.LR, Peers.MOMENTUM,
+                Peers.WEIGHT_DECAY);
         NDArray tx = torch.array(data.images(), data.shape()), tlabels = torch.indices(data.labels(), batch, 1);
         return new Case("train-r20 (batch " + batch + ")", () -> {
             Tensor l = Ops.crossEntropy(net.forward(x), labels);
@@ -201,7 +201,7 @@ public final class SameThread {
             l.item();
         }, () -> {
             try (NDManager scope = torch.scope()) {
-                TorchResNet20.Step step = model.lossAndGradients(torch, scope, tx, tlabels);
+                TorchNet.Step step = model.lossAndGradients(torch, scope, tx, tlabels);
                 torchSgd.step(step.gradients());
                 step.loss().getFloat();
             }
@@ -215,10 +215,10 @@ public final class SameThread {
 
     private static Case inferResNet20(int batch, Torch torch, CpuBackend ours) throws IOException {
         ImageBatch data = ImageBatch.cifar10OrRandom(batch);
-        Network net = ResNet20Peers.ours(ours);
+        Network net = Peers.ours(ours);
         net.eval();
         Tensor x = Tensor.of(ours, data.images(), batch, ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
-        TorchResNet20 model = ResNet20Peers.pytorch(torch);
+        TorchResNet20 model = Peers.pytorch(torch);
         NDArray tx = torch.array(data.images(), data.shape());
         return new Case("infer-r20 (batch " + batch + ")", () -> {
             try (Autograd.Scope ignored = Autograd.noGrad()) {

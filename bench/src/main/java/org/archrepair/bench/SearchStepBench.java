@@ -111,7 +111,7 @@ public class SearchStepBench {
     void setUpPyTorch(Torch torch, ImageBatch data) {
         this.torch = torch;
         try (CpuBackend host = CpuBackend.reference()) {
-            Network net = ResNet20Peers.ours(host);
+            Network net = Peers.ours(host);
             SearchSpace s = relaxed(net, host);
             List<String> trainable = new ArrayList<>();
             s.module().namedParameters().keySet().forEach(k -> trainable.add("layer3." + k));
@@ -134,7 +134,7 @@ public class SearchStepBench {
     /** Our side on backend (which this benchmark then owns). */
     void setUpOurs(CpuBackend backend, ImageBatch data) {
         ours = backend;
-        Network net = ResNet20Peers.ours(ours);
+        Network net = Peers.ours(ours);
         SearchSpace s = relaxed(net, ours);
         space = s;
         Module block = s.module();

@@ -28,13 +28,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One ResNet-20 training step on a fixed batch (default 128 images): forward in training mode (batch
+ * One training step of ResNet-20 (default, batch 128) or ResNet-18 ({@code -p model=resnet18 -p
+ * batch=64}) on a fixed batch: forward in training mode (batch
  * statistics, running statistics updated), mean softmax cross-entropy, backward to every parameter,
  * SGD step (momentum 0.9, weight decay 5e-4, lr 0.1), and the loss read back as a float. Ours: the
  * loop body of {@code Trainer} ({@code net.forward}, {@code Ops.crossEntropy}, {@code Autograd.grad},
- * {@code Sgd.step}) on {@code CpuBackend.fast(threads)}. PyTorch: {@link TorchResNet20} on libtorch
+ * {@code Sgd.step}) on {@code CpuBackend.fast(threads)}. PyTorch: {@link TorchResNet20} or {@link TorchResNet18} on libtorch
  * autograd with fresh parameter leaves per step, {@link TorchSgd}, all intermediates freed with the
- * step's scope. Both start from the same weights ({@link ResNet20Peers}); inputs are the first
+ * step's scope. Both start from the same weights ({@link Peers}); inputs are the first
  * CIFAR-10 test images, normalized, or seeded random ones without the data ({@link ImageBatch}).
  * Images/s = batch / time per step ({@code Report}).
  *
@@ -52,13 +53,15 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 6, time = 4)
 public class TrainStepBench {
 
+    @Param({Peers.RESNET20})
+    public String model;
+
     @Param({"128"})
     public int batch;
 
     @Param({"1", "2"})
     public int threads;
 
-    private ImageBatch data;
     private float loss;
     private CpuBackend ours;
     private Network net;
@@ -66,30 +69,46 @@ public class TrainStepBench {
     private Sgd sgd;
     private Tensor x, labels;               // x: (batch, 3, 32, 32); labels: int32 (batch)
     private Torch torch;
-    private TorchResNet20 model;
+    private TorchNet peer;
     private TorchSgd torchSgd;
     private NDArray tx, tlabels;            // tx: (batch, 3, 32, 32); tlabels: int64 (batch, 1)
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws IOException {
-        data = ImageBatch.cifar10OrRandom(batch);
+        ImageBatch data = ImageBatch.cifar10OrRandom(batch);
         System.out.println("inputs: " + data.source());
-        if (Forks.runsPyTorch(params)) {
-            torch = Forks.pytorch(threads);
-            model = ResNet20Peers.pytorch(torch);
-            torchSgd = new TorchSgd(torch, model.parameters(), ResNet20Peers.LR, ResNet20Peers.MOMENTUM,
-                    ResNet20Peers.WEIGHT_DECAY);
-            tx = torch.array(data.images(), data.shape());
-            tlabels = torch.indices(data.labels(), batch, 1);
-        } else {
-            ours = Forks.ours(threads);
-            net = ResNet20Peers.ours(ours);
-            net.train(true);
-            parameters = net.parameters();
-            sgd = new Sgd(parameters, ResNet20Peers.LR, ResNet20Peers.MOMENTUM, ResNet20Peers.WEIGHT_DECAY, false);
-            x = Tensor.of(ours, data.images(), batch, ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
-            labels = Tensor.ofInts(ours, data.labels(), batch);
-        }
+        if (Forks.runsPyTorch(params)) setUpPyTorch(Forks.pytorch(threads), data);
+        else setUpOurs(Forks.ours(threads), data);
+    }
+
+    /** The PyTorch side on torch (closed by {@link #tearDown}). */
+    void setUpPyTorch(Torch torch, ImageBatch data) {
+        this.torch = torch;
+        peer = Peers.pytorch(model, torch);
+        torchSgd = new TorchSgd(torch, peer.parameters(), Peers.LR, Peers.MOMENTUM, Peers.WEIGHT_DECAY);
+        tx = torch.array(data.images(), data.shape());
+        tlabels = torch.indices(data.labels(), data.size(), 1);
+    }
+
+    /** Our side on backend (closed by {@link #tearDown}). */
+    void setUpOurs(CpuBackend backend, ImageBatch data) {
+        ours = backend;
+        net = Peers.ours(model, ours);
+        net.train(true);
+        parameters = net.parameters();
+        sgd = new Sgd(parameters, Peers.LR, Peers.MOMENTUM, Peers.WEIGHT_DECAY, false);
+        x = Tensor.of(ours, data.images(), data.size(), ImageBatch.CHANNELS, ImageBatch.SIDE, ImageBatch.SIDE);
+        labels = Tensor.ofInts(ours, data.labels(), data.size());
+    }
+
+    /** Our network (after {@link #setUpOurs}). */
+    Network net() {
+        return net;
+    }
+
+    /** The PyTorch twin (after {@link #setUpPyTorch}). */
+    TorchNet peer() {
+        return peer;
     }
 
     @Benchmark
@@ -102,7 +121,7 @@ public class TrainStepBench {
     @Benchmark
     public float pytorch() {
         try (NDManager scope = torch.scope()) {
-            TorchResNet20.Step step = model.lossAndGradients(torch, scope, tx, tlabels);
+            TorchNet.Step step = peer.lossAndGradients(torch, scope, tx, tlabels);
             torchSgd.step(step.gradients());
             return loss = step.loss().getFloat();
         }
@@ -117,7 +136,7 @@ public class TrainStepBench {
     public void tearDown() {
         if (torch != null) {
             torchSgd.close();
-            model.close();
+            peer.close();
             torch.close();
         }
         if (ours != null) ours.close();

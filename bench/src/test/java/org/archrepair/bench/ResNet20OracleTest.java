@@ -104,7 +104,7 @@ class ResNet20OracleTest {
     void loadBoth() throws IOException {
         Assumptions.assumeTrue(unavailable == null, () -> unavailable);
         backend = CpuBackend.fast(2);
-        ours = ResNetCifar.resnet20(new Init(backend, new Rng(0)), TorchResNet20.CLASSES);
+        ours = ResNetCifar.resnet20(new Init(backend, new Rng(0)), TorchNet.CLASSES);
         Checkpoints.loadInto(ours, weights);
         theirs = new TorchResNet20(torch, Checkpoints.read(weights).tensors());
         scope = torch.scope();
@@ -129,7 +129,7 @@ class ResNet20OracleTest {
 
     @Test
     void sameNamesShapesAndParameterCount() {
-        Map<String, int[]> shapes = TorchResNet20.stateShapes();
+        Map<String, int[]> shapes = TorchResNet20.shapes();
         Map<String, Tensor> state = ours.stateDict();
         assertEquals(List.copyOf(state.keySet()), List.copyOf(shapes.keySet()), "state_dict names and order");
         state.forEach((name, t) -> assertArrayEquals(t.shape(), shapes.get(name), name));
@@ -159,7 +159,7 @@ class ResNet20OracleTest {
     void trainingStepAgrees() throws IOException {
         ours.train(true);
         List<Tensor> params = ours.parameters();
-        Sgd sgd = new Sgd(params, ResNet20Peers.LR, ResNet20Peers.MOMENTUM, ResNet20Peers.WEIGHT_DECAY, false);
+        Sgd sgd = new Sgd(params, Peers.LR, Peers.MOMENTUM, Peers.WEIGHT_DECAY, false);
         try (TorchResNet20 reference = new TorchResNet20(torch, Checkpoints.read(weights).tensors(), DataType.FLOAT64);
              TorchSgd theirSgd = sgd(theirs.parameters()); TorchSgd referenceSgd = sgd(reference.parameters())) {
             NDArray tx = torchImages(), tlabels = torch.indices(data.labels(), BATCH, 1);
@@ -168,8 +168,8 @@ class ResNet20OracleTest {
             Tensor logits = ours.forward(images());
             Tensor loss = Ops.crossEntropy(logits, Tensor.ofInts(backend, data.labels(), BATCH));
             Gradients g = Autograd.grad(loss, params);
-            TorchResNet20.Step t = theirs.lossAndGradients(torch, scope, tx, tlabels);
-            TorchResNet20.Step r = reference.lossAndGradients(torch, scope, tx.toType(DataType.FLOAT64, true), tlabels);
+            TorchNet.Step t = theirs.lossAndGradients(torch, scope, tx, tlabels);
+            TorchNet.Step r = reference.lossAndGradients(torch, scope, tx.toType(DataType.FLOAT64, true), tlabels);
             compare("loss", "loss", loss.toFloatArray(), t.loss(), r.loss());
             compare("logits, training", "logits", logits.toFloatArray(), t.logits(), r.logits());
             ours.namedParameters().forEach((name, p) -> compare(gradientGroup(name), name + ".grad",
@@ -194,7 +194,7 @@ class ResNet20OracleTest {
     @Test
     void sgdStepsWithMomentumAgree() {
         Tensor p = Tensor.of(backend, Data.gaussian(11, 1000, 0.1f), 10, 100).setRequiresGrad(true);
-        Sgd sgd = new Sgd(List.of(p), ResNet20Peers.LR, ResNet20Peers.MOMENTUM, ResNet20Peers.WEIGHT_DECAY, false);
+        Sgd sgd = new Sgd(List.of(p), Peers.LR, Peers.MOMENTUM, Peers.WEIGHT_DECAY, false);
         Map<String, NDArray> theirParams = new LinkedHashMap<>(Map.of("p", Torch.array(scope, p.toFloatArray(), 10, 100)));
         try (TorchSgd theirSgd = sgd(theirParams)) {
             for (int step = 1; step <= 3; step++) {
@@ -214,7 +214,7 @@ class ResNet20OracleTest {
     }
 
     private TorchSgd sgd(Map<String, NDArray> parameters) {
-        return new TorchSgd(torch, parameters, ResNet20Peers.LR, ResNet20Peers.MOMENTUM, ResNet20Peers.WEIGHT_DECAY);
+        return new TorchSgd(torch, parameters, Peers.LR, Peers.MOMENTUM, Peers.WEIGHT_DECAY);
     }
 
     /** ours against libtorch float32 and float64 (asserted), libtorch float32 against float64 (printed). */
@@ -282,10 +282,10 @@ class ResNet20OracleTest {
     }
 
     private static int[] argmax(float[] logits) {
-        int[] out = new int[logits.length / TorchResNet20.CLASSES];
+        int[] out = new int[logits.length / TorchNet.CLASSES];
         for (int i = 0; i < out.length; i++)
-            for (int j = 1; j < TorchResNet20.CLASSES; j++)
-                if (logits[i * TorchResNet20.CLASSES + j] > logits[i * TorchResNet20.CLASSES + out[i]]) out[i] = j;
+            for (int j = 1; j < TorchNet.CLASSES; j++)
+                if (logits[i * TorchNet.CLASSES + j] > logits[i * TorchNet.CLASSES + out[i]]) out[i] = j;
         return out;
     }
 
