@@ -79,6 +79,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<Long> seedList = seeds();
         model.name();
         failures.checkScenario();
+        evaluateOn.check(failures);
         for (String m : list) Methods.create(m, arch, baselines);          // bad options fail before anything slow
         Files.createDirectories(out);
         if (!tableOnly) run(b, list, seedList);

@@ -18,6 +18,13 @@ public final class EvaluateOnOptions {
                     + "(names, or all); the clean test set is always measured.")
     List<String> evaluateOn = List.of();
 
+    /** --evaluate-on only with --scenario corruption (scenario 1 measures the test set and nothing else). */
+    void check(FailureOptions f) {
+        if (!evaluateOn.isEmpty() && !"corruption".equals(f.scenario))
+            throw new IllegalArgumentException("--evaluate-on " + String.join(",", evaluateOn)
+                    + " needs --scenario corruption (with --corruption and --corruptions)");
+    }
+
     /**
      * The original subject measured on the clean test set (its accuracy there already known:
      * cleanAccuracy) and on the --evaluate-on corruptions other than the repaired one; none in

@@ -71,7 +71,8 @@ public final class ProgressBar implements AutoCloseable {
     /** The current line (without newline). */
     String line() {
         double seconds = (System.nanoTime() - start) / 1e9;
-        double rate = seconds >= 1 ? done / seconds : 0;   // no rate from the first instants
+        // No rate from the first instants of a phase, but a finished one gets its rate however short.
+        double rate = seconds >= 1 || (total > 0 && done >= total && seconds > 0) ? done / seconds : 0;
         int width = 24, filled = total > 0 ? (int) (width * Math.min(done, total) / total) : 0;
         String bar = "#".repeat(filled) + ".".repeat(width - filled);
         String eta = rate > 0 && total > done ? " eta " + format((long) ((total - done) / rate)) : "";

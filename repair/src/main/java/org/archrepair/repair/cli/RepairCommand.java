@@ -65,6 +65,8 @@ public final class RepairCommand implements Callable<Integer> {
         Budget b = budget.resolve();
         RepairMethod m = method();
         model.name();
+        failures.checkScenario();
+        evaluateOn.check(failures);
         try (Backend backend = common.openBackend(); Progress progress = new Progress()) {
             Subject subject = Subject.load(model, Subject.weightsFile(model, data, weights), 10, backend, common.seed);
             FailureOptions.Prepared p = failures.prepare(subject, data, backend, common.seed, b.trainImages());

@@ -107,5 +107,10 @@ class CompareCommandTest {
         assertEquals(2, run(err, "repair", "--model", "resnet20", "--method", "apricot", "--apricot-sign", "sideways", "--out",
                 dir.toString()));
         assertTrue(err.toString().contains("--apricot-sign sideways"), err.toString());
+        for (String command : new String[]{"compare", "repair"}) {                // scenario 1 measures nothing else
+            err = new StringWriter();
+            assertEquals(2, run(err, command, "--model", "resnet20", "--evaluate-on", "fog", "--out", dir.toString()));
+            assertTrue(err.toString().contains("--evaluate-on fog needs --scenario corruption"), err.toString());
+        }
     }
 }

@@ -35,4 +35,15 @@ class ProgressBarTest {
         bar.restartClock();
         assertTrue(bar.line().contains("0m00s"), bar.line());
     }
+
+    @Test
+    void aPhaseShorterThanASecondStillEndsWithItsRate() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar("contrast", 50_000, "img", new PrintStream(bytes, true), false);
+        bar.advance(25_000, null);
+        assertTrue(bar.line().contains(" 0.0 img/s"), bar.line());     // half-way through its first second: no rate yet
+        bar.advance(25_000, null);
+        assertFalse(bar.line().contains(" 0.0 img/s"), bar.line());    // done: 50,000 images over the time it took
+        assertTrue(bar.line().matches(".* \\d+\\.\\d img/s, 0m00s"), bar.line());
+    }
 }
