@@ -5,7 +5,6 @@ import org.archrepair.engine.Tensor;
 import org.archrepair.kernels.cpu.CpuBackend;
 import org.archrepair.models.Network;
 import org.archrepair.repair.search.SearchSpace;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -22,13 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SearchStepPeersTest {
     @Test
     void oneStepAgrees() throws IOException {
-        Torch torch;
-        try {
-            torch = Torch.start(1);
-        } catch (Exception | LinkageError e) {
-            Assumptions.abort("the PyTorch native library cannot be loaded: " + e);
-            return;
-        }
+        Torch torch = TorchForTests.startOrSkip();
         ImageBatch data = ImageBatch.cifar10OrRandom(32);
         SearchStepBench bench = new SearchStepBench(), pt = new SearchStepBench();
         bench.setUpOurs(CpuBackend.fast(2), data);

@@ -3,7 +3,6 @@ package org.archrepair.bench;
 import ai.djl.ndarray.NDArray;
 import org.archrepair.engine.Tensor;
 import org.archrepair.kernels.cpu.CpuBackend;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,13 +33,7 @@ class TrainStepPeersTest {
     @ParameterizedTest
     @ValueSource(strings = {Peers.RESNET20, Peers.RESNET18})
     void oneStepAgrees(String model) throws IOException {
-        Torch torch;
-        try {
-            torch = Torch.start(1);
-        } catch (Exception | LinkageError e) {
-            Assumptions.abort("the PyTorch native library cannot be loaded: " + e);
-            return;
-        }
+        Torch torch = TorchForTests.startOrSkip();
         ImageBatch data = ImageBatch.cifar10OrRandom(8);
         TrainStepBench ours = new TrainStepBench(), theirs = new TrainStepBench();
         ours.model = theirs.model = model;
